@@ -1,0 +1,54 @@
+"""Start-up time: ``--help`` and the first prompt of a session, as medians.
+
+Run on demand: ``python benchmarks/bench_startup.py``. Targets: ``--help``
+under 0.3 s and the first prompt under 0.6 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pexpect
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEATS = 9
+
+
+def _time_help() -> float:
+    began = time.perf_counter()
+    child = pexpect.spawn(sys.executable, ["-m", "interviewer", "--help"], cwd=str(ROOT))
+    child.expect(pexpect.EOF)
+    child.close()
+    return time.perf_counter() - began
+
+
+def _time_first_prompt(data_dir: str) -> float:
+    began = time.perf_counter()
+    child = pexpect.spawn(sys.executable, ["-m", "interviewer", "--data-dir", data_dir,
+                                           "--question", "01", "--format", "live"],
+                          cwd=str(ROOT), encoding="utf-8", timeout=30)
+    child.expect("you> ")
+    elapsed = time.perf_counter() - began
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    return elapsed
+
+
+def main() -> None:
+    help_times = [_time_help() for _ in range(REPEATS)]
+    with tempfile.TemporaryDirectory() as data_dir:
+        prompt_times = [_time_first_prompt(data_dir) for _ in range(REPEATS)]
+    for name, times, target in (("--help", help_times, 0.3),
+                                ("first prompt", prompt_times, 0.6)):
+        median = statistics.median(times)
+        print(f"{name:<13} median {median * 1000:6.0f} ms  (target {target * 1000:.0f} ms, "
+              f"{median / target:.2f}x of target, {REPEATS} runs)")
+
+
+if __name__ == "__main__":
+    main()

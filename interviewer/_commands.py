@@ -1,0 +1,257 @@
+"""The CLI's commands: each turns parsed arguments into library calls and output.
+
+Every expected failure (a question that does not exist, a workspace that is
+not writable, a damaged log) ends with one clear line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from ._cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _fail
+from ._clock import SystemClock
+from ._events import LogError
+from ._formats import FORMATS
+from ._interview import Interview
+from ._loader import Bank, load_bank
+from ._repl import (
+    LineSource,
+    PipedLines,
+    Renderer,
+    TerminalLines,
+    run_loop,
+    toolbar_style,
+    toolbar_text,
+)
+from ._store import LOG_NAME, SessionNotFound, data_dir, find_session_log, new_session_dir
+from ._workspace import WorkspaceError
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _console() -> Console:
+    if _interactive():
+        return Console(highlight=False)
+    return Console(highlight=False, no_color=True, force_terminal=False, soft_wrap=True,
+                   width=100)
+
+
+def _bank(args: Namespace, console: Console) -> Bank:
+    bank = load_bank(args.bank)
+    for problem in bank.problems:
+        console.print(f"warning: {problem} (question skipped; see `interviewer validate`)",
+                      markup=False, style="yellow")
+    return bank
+
+
+class _Toolbar:
+    """The bottom toolbar's text and colour, once an interview exists."""
+
+    def __init__(self) -> None:
+        self.interview: Interview | None = None
+
+    def __call__(self):
+        from prompt_toolkit.formatted_text import FormattedText
+
+        if self.interview is None:
+            return "choose a format and a question"
+        return FormattedText([(toolbar_style(self.interview), toolbar_text(self.interview))])
+
+
+def _line_source(args: Namespace, console: Console, toolbar: _Toolbar) -> LineSource:
+    if not _interactive():
+        return PipedLines(console=console)
+    from ._engine import COMMANDS
+
+    history = data_dir(args.data_dir) / "input-history"
+    return TerminalLines(history, toolbar=toolbar, commands=list(COMMANDS))
+
+
+def _questions_table(bank: Bank) -> Table:
+    table = Table(title="Questions", title_justify="left")
+    for column in ("id", "title", "category", "formats", "time box"):
+        table.add_column(column)
+    for q in bank:
+        table.add_row(q.id, q.title, q.category, ", ".join(q.formats), f"{q.minutes} min")
+    return table
+
+
+def _formats_table(bank: Bank) -> Table:
+    table = Table(title="Formats", title_justify="left")
+    for column in ("format", "time", "shape", "questions"):
+        table.add_column(column)
+    for f in FORMATS.values():
+        chosen = list(bank) if f.name == "practice" else bank.for_format(f.name)
+        ids = [q.id for q in chosen]
+        table.add_row(f.name, f.time, f.shape, ", ".join(ids) or "none yet")
+    return table
+
+
+def _ask(lines: LineSource, prompt: str) -> str:
+    answer = lines.ask(prompt)
+    if answer is None:
+        raise EOFError
+    return answer.strip()
+
+
+def _choose_format(args: Namespace, bank: Bank, lines: LineSource, console: Console) -> str:
+    offered = [name for name in FORMATS if name == "practice" or bank.for_format(name)]
+    if args.format:
+        return args.format
+    default = "live" if "live" in offered else offered[0]
+    while True:
+        answer = _ask(lines, f"format [{default}]: ") or default
+        if answer in offered:
+            return answer
+        console.print(f"Please choose one of: {', '.join(offered)}", markup=False)
+
+
+def _choose_question(args: Namespace, bank: Bank, fmt: str, seed: int, lines: LineSource,
+                     console: Console) -> str:
+    choices = [q.id for q in bank] if fmt == "practice" else [q.id for q in bank.for_format(fmt)]
+    if not choices:
+        raise KeyError(f"no question is offered in format '{fmt}'")
+    answer = args.question
+    while True:
+        if answer is None:
+            prompt = f"question ({', '.join(choices)} or random) [random]: "
+            answer = _ask(lines, prompt) or "random"
+        if answer == "random":
+            return random.Random(seed).choice(choices)
+        key = answer.zfill(2) if answer.isdigit() else answer
+        if key in choices:
+            return key
+        if args.question is not None:
+            raise KeyError(f"no question '{answer}' in format '{fmt}' (choose from "
+                           f"{', '.join(choices)})")
+        console.print(f"There is no question '{answer}' here; choose from {', '.join(choices)}.",
+                      markup=False)
+        answer = None
+
+
+def cmd_start(args: Namespace) -> int:
+    console = _console()
+    bank = _bank(args, console)
+    if not len(bank):
+        return _fail("no questions could be loaded; run `interviewer validate` for details")
+    toolbar = _Toolbar()
+    lines = _line_source(args, console, toolbar)
+    seed = args.seed if args.seed is not None else int(time.time()) % 1_000_000
+    if args.format and args.format not in FORMATS:
+        return _fail(f"unknown format '{args.format}' (choose from {', '.join(FORMATS)})")
+    try:
+        if not args.question or not args.format:
+            console.print("Welcome to the practice interviewer.", style="bold")
+            console.print(_formats_table(bank))
+            console.print(_questions_table(bank))
+        fmt = _choose_format(args, bank, lines, console)
+        question_id = _choose_question(args, bank, fmt, seed, lines, console)
+    except EOFError:
+        return _fail("no input: choose a format and a question (or pass --format/--question)")
+    except KeyError as error:
+        return _fail(str(error.args[0]))
+    return _run_new(args, bank, fmt, question_id, seed, console, lines, toolbar)
+
+
+def _run_new(args: Namespace, bank: Bank, fmt: str, question_id: str, seed: int,
+             console: Console, lines: LineSource, toolbar: _Toolbar) -> int:
+    clock = SystemClock()
+    base = data_dir(args.data_dir)
+    try:
+        folder = new_session_dir(base, question_id, clock.now())
+    except OSError as error:
+        return _fail(f"cannot create a session folder in {base}: {error.strerror or error}")
+    workspace = args.workspace or folder / "workspace"
+    try:
+        interview = Interview.start(bank, question_id, workspace=workspace, format=fmt, seed=seed,
+                                    clock=clock, log_path=folder / LOG_NAME, minutes=args.minutes)
+    except (WorkspaceError, ValueError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _fail(str(error))
+    console.print(f"Session {folder.name} (seed {seed}). Workspace: {Path(workspace).resolve()}",
+                  markup=False, style="dim")
+    return _converse(interview, console, lines, toolbar, folder)
+
+
+def _converse(interview: Interview, console: Console, lines: LineSource, toolbar: _Toolbar,
+              folder: Path) -> int:
+    toolbar.interview = interview
+    renderer = Renderer(console, rich_markdown=_interactive())
+    renderer.show(interview.history)
+    try:
+        return run_loop(interview, lines, renderer, folder / "transcript.txt")
+    finally:
+        interview.close()
+
+
+def cmd_resume(args: Namespace) -> int:
+    console = _console()
+    bank = _bank(args, console)
+    try:
+        log = find_session_log(data_dir(args.data_dir), args.session)
+        interview = Interview.resume(bank, log)
+    except (SessionNotFound, LogError, KeyError, ValueError) as error:
+        return _fail(str(error.args[0]) if error.args else str(error))
+    toolbar = _Toolbar()
+    lines = _line_source(args, console, toolbar)
+    console.print(f"Resuming session {log.parent.name}. The conversation so far:", style="dim")
+    console.out(interview.transcript(), highlight=False)
+    left = interview.time_left()
+    if left is not None:
+        from ._clock import format_duration
+
+        console.print(f"Time left: {format_duration(left)}.", style="dim")
+    interview.history.clear()
+    return _converse(interview, console, lines, toolbar, log.parent)
+
+
+def cmd_replay(args: Namespace) -> int:
+    bank = load_bank(args.bank)
+    try:
+        log = find_session_log(data_dir(args.data_dir), args.session)
+        interview = Interview.replay(bank, log)
+    except (SessionNotFound, LogError, KeyError, ValueError) as error:
+        return _fail(str(error.args[0]) if error.args else str(error))
+    sys.stdout.write(interview.transcript())
+    return EXIT_OK
+
+
+def cmd_list(args: Namespace) -> int:
+    console = _console()
+    bank = _bank(args, console)
+    console.print(_formats_table(bank))
+    console.print(_questions_table(bank))
+    return EXIT_OK
+
+
+def cmd_validate(args: Namespace) -> int:
+    from ._validate import validate_path
+
+    report = validate_path(args.folder or args.bank, strict=args.strict)
+    for problem in report.problems:
+        print(problem)
+    status = "ok" if report.ok else f"{len(report.errors)} error(s)"
+    print(f"{report.checked} question(s) checked: {status}"
+          + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def cmd_score(args: Namespace) -> int:
+    from ._score_cli import score_command
+
+    return score_command(args)
+
+
+__all__ = ["EXIT_PROBLEMS", "EXIT_USAGE", "cmd_list", "cmd_replay", "cmd_resume", "cmd_score",
+           "cmd_start", "cmd_validate"]

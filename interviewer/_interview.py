@@ -1,0 +1,218 @@
+"""``Interview``: a session you can drive from code, the REPL or a test.
+
+It owns what the pure engine must not touch: the clock, the workspace, the
+event log and the test runner. Each call turns into events; each event is
+logged before the engine's replies are returned, so a crash loses nothing and
+the log alone can rebuild the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ._clock import Clock, SystemClock
+from ._engine import COMMANDS, Engine
+from ._events import Commanded, Event, Said, Scored, Started, TestsRan, Ticked, WorkspaceChanged
+from ._loader import Bank
+from ._log import EventLog, read_log
+from ._model import InterviewerNotes, Question
+from ._replies import REQUEST, Reply
+from ._runner import Runner, SandboxRunner
+from ._workspace import entry_digest, prepare_workspace
+
+MAX_UTTERANCE = 4000   # longer pastes are cut, so one paste cannot flood the transcript
+
+# Produces the feedback report for a finished session: (grade, score, summary text).
+Scorer = Callable[["Interview"], tuple[str, float, str]]
+
+
+class Interview:
+    """One interview session: say things, type commands, read the replies."""
+
+    def __init__(
+        self,
+        question: Question,
+        notes: InterviewerNotes,
+        *,
+        workspace: Path,
+        clock: Clock | None = None,
+        log: EventLog | None = None,
+        runner: Runner | None = None,
+        scorer: Scorer | None = None,
+    ) -> None:
+        self.question = question
+        self.notes = notes
+        self.workspace = Path(workspace)
+        self.clock: Clock = clock or SystemClock()
+        self.log = log
+        self.runner: Runner = runner or SandboxRunner()
+        self.scorer = scorer
+        self.engine = Engine(question, notes)
+        self.history: list[Reply] = []
+        self.last_scorecard = None   # set by /feedback
+        self._digest: str | None = None
+
+    # -- starting and resuming --------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        bank: Bank,
+        question_id: str,
+        *,
+        workspace: Path,
+        format: str | None = None,
+        seed: int = 0,
+        clock: Clock | None = None,
+        log_path: Path | None = None,
+        runner: Runner | None = None,
+        scorer: Scorer | None = None,
+        minutes: int | None = None,
+    ) -> Interview:
+        """Prepare the workspace, log the start and greet the candidate."""
+        question = bank.get(question_id)
+        chosen = format or question.formats[0]
+        if chosen not in question.formats and chosen != "practice":
+            raise ValueError(f"question {question.id} is not offered in format '{chosen}' "
+                             f"(formats: {', '.join(question.formats)})")
+        prepare_workspace(question, Path(workspace))
+        log = EventLog(log_path) if log_path else None
+        interview = cls(question, bank.notes[question.id], workspace=Path(workspace),
+                        clock=clock, log=log, runner=runner, scorer=scorer)
+        box = 0 if chosen == "practice" else (minutes if minutes is not None else question.minutes)
+        interview._feed(Started(interview.clock.now(), question=question.id, format=chosen,
+                                seed=seed, workspace=str(Path(workspace).resolve()), minutes=box))
+        interview._digest = entry_digest(question, interview.workspace)
+        return interview
+
+    @classmethod
+    def resume(
+        cls,
+        bank: Bank,
+        log_path: Path,
+        *,
+        clock: Clock | None = None,
+        runner: Runner | None = None,
+        scorer: Scorer | None = None,
+    ) -> Interview:
+        """Rebuild a session from its log and continue appending to it."""
+        events = read_log(log_path).events
+        interview = cls.replay(bank, log_path)
+        interview.clock = clock or SystemClock()
+        interview.runner = runner or SandboxRunner()
+        interview.scorer = scorer
+        interview.log = EventLog(log_path)
+        started = events[0]
+        assert isinstance(started, Started)
+        interview._digest = entry_digest(interview.question, interview.workspace)
+        return interview
+
+    @classmethod
+    def replay(cls, bank: Bank, log_path: Path) -> Interview:
+        """Fold a log through a fresh engine; nothing runs and nothing is written."""
+        events = read_log(log_path).events
+        started = events[0]
+        if not isinstance(started, Started):
+            raise ValueError(f"{log_path}:1: a session log must begin with a 'started' event")
+        question = bank.get(started.question)
+        interview = cls(question, bank.notes[question.id], workspace=Path(started.workspace))
+        for event in events:
+            interview.history.extend(interview.engine.handle(event))
+        return interview
+
+    # -- what the candidate does ------------------------------------------------------------
+
+    def say(self, text: str) -> list[Reply]:
+        """The candidate says something in plain English."""
+        return self._feed_with_changes(Said(self.clock.now(), text=text[:MAX_UTTERANCE]))
+
+    def command(self, line: str) -> list[Reply]:
+        """The candidate types a command such as ``/hint`` or ``/submit``."""
+        name, _, argument = line.strip().lstrip("/").partition(" ")
+        name = name.lower()
+        replies = self._feed_with_changes(Commanded(self.clock.now(), name=name,
+                                                    argument=argument[:MAX_UTTERANCE]))
+        if name in ("run", "submit") and not argument:
+            replies += self._run_tests(name)
+        return replies
+
+    def tick(self) -> list[Reply]:
+        """Let time pass; the interviewer may remind or offer a hint. Logged only if it spoke."""
+        replies = self._check_workspace()
+        event = Ticked(self.clock.now())
+        said = self.engine.handle(event)
+        if said:
+            self._log(event)
+        self.history.extend(said)
+        return replies + said
+
+    # -- reading the session ----------------------------------------------------------------
+
+    @property
+    def state(self):
+        """The engine's state (phase, level, hints taken ...), for display and scoring."""
+        return self.engine.state
+
+    def transcript(self) -> str:
+        return self.engine.transcript_text()
+
+    def time_left(self) -> float | None:
+        deadline = self.state.deadline
+        return None if deadline is None else max(0.0, deadline - self.clock.now())
+
+    @staticmethod
+    def commands() -> dict[str, str]:
+        return dict(COMMANDS)
+
+    def close(self) -> None:
+        if self.log:
+            self.log.close()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _log(self, event: Event) -> None:
+        if self.log:
+            self.log.append(event)
+
+    def _feed(self, event: Event) -> list[Reply]:
+        self._log(event)
+        replies = self.engine.handle(event)
+        self.history.extend(replies)
+        return self._act_on_requests(replies)
+
+    def _feed_with_changes(self, event: Event) -> list[Reply]:
+        return self._check_workspace() + self._feed(event)
+
+    def _check_workspace(self) -> list[Reply]:
+        digest = entry_digest(self.question, self.workspace)
+        if digest == self._digest:
+            return []
+        self._digest = digest
+        return self._feed(WorkspaceChanged(self.clock.now(), digest=digest))
+
+    def _run_tests(self, kind: str) -> list[Reply]:
+        now = self.clock.now()
+        if kind == "submit" and not self.engine.may_submit(now):
+            return self._feed(TestsRan(now, kind="refused", level=self.state.level))
+        if kind == "run":
+            result = self.runner.run_examples(self.question, self.workspace)
+        else:
+            result = self.runner.run_hidden(self.question, self.workspace, self.state.level)
+        return self._feed(TestsRan(self.clock.now(), kind=kind, level=self.state.level,
+                                   verdict=result.verdict, detail=result.detail,
+                                   outcomes=result.outcomes))
+
+    def _act_on_requests(self, replies: list[Reply]) -> list[Reply]:
+        shown = [r for r in replies if r.kind != REQUEST]
+        if any(r.kind == REQUEST and r.text == "feedback" for r in replies):
+            shown += self._feedback()
+        return shown
+
+    def _feedback(self) -> list[Reply]:
+        if self.scorer is None:
+            from ._scoring_hook import default_scorer
+
+            self.scorer = default_scorer
+        grade, score, summary = self.scorer(self)
+        return self._feed(Scored(self.clock.now(), grade=grade, score=score, summary=summary))

@@ -1,0 +1,67 @@
+"""Render a scorecard: plain text (transcript, pipes), rich (terminal), or files.
+
+Markdown and HTML files come from Jinja2 templates in ``templates/``; the HTML
+inlines its styles so it opens offline. Reports name failing tests, never
+their code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._scorecard import Scorecard
+
+KIND_LABELS = {"must-fix": "Must fix", "should-fix": "Should fix", "note": "Note",
+               "strength": "Strength"}
+
+
+def render_text(card: Scorecard) -> str:
+    """The report as plain text: what the transcript records and pipes print."""
+    rows = [f"Feedback for question {card.question}: {card.title}",
+            f"Grade: {card.grade} (score {card.score:.0%})"]
+    if card.capped_by:
+        rows.append(f"  capped because '{card.capped_by}' was not met")
+    if card.verdict != "completed":
+        rows.append(f"Test run: {card.detail or card.verdict}")
+    rows.append("Hidden tests:")
+    for level in card.levels:
+        line = f"  level {level.level} ({level.title}): {level.passed} of {level.total} passed"
+        if level.failing:
+            line += "; failing: " + ", ".join(level.failing[:5])
+            line += " ..." if len(level.failing) > 5 else ""
+        rows.append(line)
+    rows.append(_metrics_line(card))
+    rows.append("Rubric:")
+    for item in card.items:
+        mark = "n/a" if item.credit is None else ("met" if item.met else f"{item.credit:.0%}")
+        rows.append(f"  [{mark:>4}] {item.title} (weight {item.weight:g}): {item.evidence}")
+    rows.append("Feedback, most important first:")
+    for entry in card.feedback:
+        rows.append(f"  {KIND_LABELS[entry.kind]}: {entry.text.strip()}")
+        rows.append(f"      seen: {entry.evidence}")
+    return "\n".join(rows)
+
+
+def _metrics_line(card: Scorecard) -> str:
+    m = card.metrics
+    if m.get("error"):
+        return f"Code metrics: {m['error']}"
+    worst = f" in {m['worst_function']}" if m.get("worst_function") else ""
+    return (f"Code metrics: worst complexity {m['max_cc']} ({m['worst_rank'] or 'A'}){worst}, "
+            f"average {m['average_cc']} ({m['average_rank']}), maintainability "
+            f"{m['maintainability']:.0f} ({m['maintainability_rank']}), {m['sloc']} lines, "
+            f"comment ratio {m['comment_ratio']:.0%}")
+
+
+def write_report(card: Scorecard, target: Path) -> None:
+    """Write ``target`` as Markdown (.md) or self-contained HTML (.html)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    suffix = target.suffix.lower()
+    if suffix not in (".md", ".html", ".htm"):
+        raise ValueError(f"report file must end in .md or .html, not '{target.name}'")
+    env = Environment(loader=PackageLoader("interviewer", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    template = env.get_template("report.html" if suffix != ".md" else "report.md")
+    target.write_text(template.render(card=card, labels=KIND_LABELS), encoding="utf-8")

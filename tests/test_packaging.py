@@ -1,0 +1,42 @@
+"""The bank, take-home, schemas and templates work from an installed wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(out), str(ROOT)], check=True, capture_output=True)
+    [built] = out.glob("interviewer-*.whl")
+    return built
+
+
+def test_wheel_carries_the_data(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "interviewer/_bank/questions/01-in-memory-database/script.yaml" in names
+    assert "interviewer/_bank/questions/01-in-memory-database/_tests/test_level1.py" in names
+    assert "interviewer/_bank/takehome/problem.py" in names
+    assert "interviewer/schemas/script.schema.json" in names
+    assert "interviewer/templates/report.html" in names
+
+
+def test_bank_loads_from_the_unpacked_wheel(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import interviewer, interviewer._paths as p; b = interviewer.load_bank(); "
+            "print(len(b), b.problems, p.bank_root())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin"})
+    assert result.returncode == 0, result.stderr
+    count, problems, root = result.stdout.split(" ", 2)
+    assert int(count) >= 1 and problems == "[]"
+    assert root.strip().startswith(str(site))

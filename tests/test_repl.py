@@ -1,0 +1,160 @@
+"""The REPL, driven both through a pipe and through a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .conftest import FIXTURES, ROOT
+
+BANK = FIXTURES / "bank"
+
+
+def run_cli(args: list[str], stdin: str, data_dir: Path, timeout: float = 60):
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", "--data-dir", str(data_dir), "--bank", str(BANK),
+         *args],
+        input=stdin, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+    )
+
+
+def session_logs(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "sessions").glob("*/events.jsonl"))
+
+
+def test_piped_session_has_no_escape_codes_and_shows_the_question(tmp_path):
+    result = run_cli(["--question", "01", "--format", "live", "--seed", "1"],
+                     "are words case sensitive?\n/next\n/hint\n/quit\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    statement = (BANK / "01-word-counter" / "QUESTION.md").read_text()
+    assert statement in result.stdout
+    assert "Words are case sensitive." in result.stdout
+    assert "Think about which structure" in result.stdout
+    assert "you> /hint" in result.stdout
+
+
+def test_piped_selection_of_format_and_question(tmp_path):
+    result = run_cli(["--seed", "2"], "codesignal\n01\n/time\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Questions" in result.stdout and "Word Counter" in result.stdout
+    assert "left of 45m" in result.stdout or "to go, out of 45m" in result.stdout
+    assert "End of input" in result.stdout
+
+
+def test_random_pick_is_reproducible_with_a_seed(tmp_path):
+    first = run_cli(["--format", "live", "--question", "random", "--seed", "9"], "", tmp_path)
+    second = run_cli(["--format", "live", "--question", "random", "--seed", "9"], "",
+                     tmp_path / "b")
+    assert first.returncode == second.returncode == 0
+    assert "Word Counter" in first.stdout and "Word Counter" in second.stdout
+
+
+@pytest.mark.parametrize("line", ["/frobnicate", "", "x" * 10_000, "/run ../_rubric.yaml",
+                                  "/hint _followups.yaml", "\t\t", "/"])
+def test_bad_input_never_gives_a_traceback(tmp_path, line):
+    result = run_cli(["--question", "01", "--format", "live", "--seed", "1"],
+                     f"{line}\nhello?\n", tmp_path)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "interviewer:" in result.stdout
+
+
+def test_a_question_that_does_not_exist_is_a_clear_error(tmp_path):
+    result = run_cli(["--question", "42", "--format", "live"], "", tmp_path)
+    assert result.returncode == 2
+    assert "no question '42'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_format_is_a_clear_error(tmp_path):
+    result = run_cli(["--question", "01", "--format", "marathon"], "", tmp_path)
+    assert result.returncode == 2 and "unknown format 'marathon'" in result.stderr
+
+
+def test_unwritable_workspace_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run_cli(["--question", "01", "--format", "live", "--workspace",
+                      str(blocker / "ws")], "", tmp_path)
+    assert result.returncode == 2
+    assert "cannot prepare the workspace" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_resume_and_replay_from_the_command_line(tmp_path):
+    run_cli(["--question", "01", "--format", "live", "--seed", "4"],
+            "are words case sensitive?\n/next\n", tmp_path)
+    [log] = session_logs(tmp_path)
+    resumed = run_cli(["resume"], "what does count return for a word never added?\n/quit\n",
+                      tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Words are case sensitive." in resumed.stdout   # the transcript so far
+    assert "Zero." in resumed.stdout
+    replay = run_cli(["replay", log.parent.name], "", tmp_path)
+    assert replay.returncode == 0
+    assert "Words are case sensitive." in replay.stdout and "Zero." in replay.stdout
+    again = run_cli(["replay", str(log)], "", tmp_path)
+    assert again.stdout == replay.stdout
+
+
+def test_resume_with_no_sessions_is_a_clear_error(tmp_path):
+    result = run_cli(["resume"], "", tmp_path)
+    assert result.returncode == 2 and "no sessions yet" in result.stderr
+
+
+def test_replay_of_a_damaged_log_names_the_line(tmp_path):
+    log = tmp_path / "events.jsonl"
+    log.write_text('{"type": "started", "at": 1.0, "question": "01"}\nnot json\n{}\n')
+    result = run_cli(["replay", str(log)], "", tmp_path)
+    assert result.returncode == 2
+    assert f"{log}:2: not JSON" in result.stderr
+
+
+# -- the real terminal path --------------------------------------------------------------------
+
+
+def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "interviewer", "--data-dir", str(tmp_path), "--bank", str(BANK), *args],
+        cwd=str(ROOT), encoding="utf-8", timeout=30, dimensions=(40, 140),
+        env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(tmp_path),
+             "PYTHONPATH": str(ROOT)},
+    )
+    return child
+
+
+def test_terminal_session_with_completion_toolbar_history_and_ctrl_c(tmp_path):
+    child = spawn(tmp_path, "--question", "01", "--format", "live", "--seed", "1")
+    child.expect("you> ")
+    child.expect("phase: clarify")                     # the bottom toolbar
+    child.send("/hi\t")                                # tab completion
+    child.expect("/hint")
+    child.send("\r")
+    child.expect("Hint \\(nudge, 1 of 3\\)")
+    child.expect("you> ")
+    child.sendcontrol("c")
+    child.expect("Quit now")
+    child.send("y\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    history = (tmp_path / "input-history").read_text()
+    assert "/hint" in history
+    [log] = session_logs(tmp_path)
+    assert '"name": "quit"' in log.read_text()
+
+
+def test_terminal_ctrl_d_saves_and_exits(tmp_path):
+    child = spawn(tmp_path, "--question", "01", "--format", "live")
+    child.expect("you> ")
+    child.sendcontrol("d")
+    child.expect("saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
