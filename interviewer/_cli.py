@@ -55,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print one JSON document")
     score.add_argument("--report", type=Path, metavar="FILE", help="write out.md or out.html")
     score.add_argument("--transcript", type=Path, metavar="LOG", help="a session's events.jsonl")
-    takehome = sub.add_parser("takehome", help="take-home diagnostics (analyze, trace)")
-    takehome.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("takehome", help="take-home diagnostics: analyze, trace (see "
+                                    "`interviewer takehome --help`)")
     return parser
 
 
@@ -66,13 +66,15 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["takehome"]:
+        # The take-home diagnostics parse their own arguments, --help included.
+        from .takehome.cli import main as takehome_main
+
+        return takehome_main(argv[1:])
     args = build_parser().parse_args(argv)
     command = args.command or "start"
     try:
-        if command == "takehome":
-            from .takehome.cli import main as takehome_main
-
-            return takehome_main(args.rest)
         from . import _commands
 
         return getattr(_commands, f"cmd_{command}")(args)

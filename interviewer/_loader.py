@@ -104,6 +104,13 @@ def _build_question(files: QuestionFiles, statement: str) -> Question:
     )
 
 
+def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
+    """A single id or a list of ids, as a tuple."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _build_notes(files: QuestionFiles) -> InterviewerNotes:
     followups = tuple(
         FollowUp(**{**f, "concepts": _tuple_of_tuples(f["concepts"])}) for f in files.followups.data
@@ -112,7 +119,7 @@ def _build_notes(files: QuestionFiles) -> InterviewerNotes:
     rubric = Rubric(
         items=tuple(RubricItem(**item) for item in rubric_data["items"]),
         bands=_frozen(rubric_data.get("bands", {})),
-        core=rubric_data.get("core"),
+        core=_as_tuple(rubric_data.get("core")),
     )
     return InterviewerNotes(followups=followups, rubric=rubric)
 

@@ -148,7 +148,9 @@ class RubricItem:
 class Rubric:
     items: tuple[RubricItem, ...]
     bands: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
-    core: str | None = None
+    #: Items whose miss caps the grade at Lean No Hire: the part of the question
+    #: that a hire must get right (one level, or several on progressive questions).
+    core: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class TerminalLines:
         completer = WordCompleter([f"/{c}" for c in commands or []], sentence=True)
         self._session = PromptSession(history=history, completer=completer,
                                       bottom_toolbar=toolbar, refresh_interval=1.0,
-                                      complete_while_typing=True, **session_options)
+                                      complete_while_typing=False, **session_options)
 
     def ask(self, prompt: str) -> str | None:
         try:

@@ -82,9 +82,9 @@ def score_solution(
     score = _total(items)
     grade = grade_for(score, rubric.bands)
     capped_by = None
-    core = next((i for i in items if i.id == rubric.core), None)
-    if core is not None and not core.met and cap(grade) != grade:
-        grade, capped_by = cap(grade), core.id
+    missed_core = next((i for i in items if i.id in rubric.core and not i.met), None)
+    if missed_core is not None and cap(grade) != grade:
+        grade, capped_by = cap(grade), missed_core.id
     return Scorecard(
         question=question.id, title=question.title, folder=str(folder),
         verdict=result.verdict, detail=result.detail, levels=_levels(question, result),

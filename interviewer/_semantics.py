@@ -97,8 +97,11 @@ def _check_rubric(files: QuestionFiles) -> list[Problem]:
     level_ids = {level["id"] for level in files.script.data["levels"]}
     problems = _duplicates(located, items, ("items",))
     core = located.data.get("core")
-    if core is not None and core not in {item["id"] for item in items}:
-        problems.append(located.problem(("core",), f"core item '{core}' is not a rubric item"))
+    known = {item["id"] for item in items}
+    for index, core_id in enumerate([core] if isinstance(core, str) else core or []):
+        if core_id not in known:
+            where = ("core",) if isinstance(core, str) else ("core", index)
+            problems.append(located.problem(where, f"core item '{core_id}' is not a rubric item"))
     for index, item in enumerate(items):
         tests = item["evidence"].get("tests")
         if not tests:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interviewer import _text
 from interviewer._intents import Intent, build_catalogue, detect_intent, language_named
@@ -38,6 +40,9 @@ def ttl_matcher() -> Matcher:
         ],
         {"ttl": ["expiry", "expiration", "lifetime", "time to live"]},
     )
+
+
+SHARED_TTL_MATCHER = ttl_matcher()
 
 
 # -- normalisation ----------------------------------------------------------------------
@@ -204,6 +209,23 @@ def test_specs_may_be_dicts_or_plain_objects():
     plain = Plain("ties", ("how are ties broken?",), (("tie",),))
     for item in (spec, plain):
         assert Matcher.from_specs([item]).match("how do you break a tie?").id == "ties"
+
+
+def test_a_question_without_clarifications_matches_nothing():
+    assert Matcher.from_specs([]).match("what does get return?") is None
+    assert Matcher.from_specs([]).explain("anything") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gets_a_bounded_score_and_never_breaks(text):
+    matcher = SHARED_TTL_MATCHER
+    ranked = matcher.explain(text)
+    assert all(0.0 <= c.score <= 1.0 for c in ranked)
+    found = matcher.match(text)
+    assert found is None or found.score >= THRESHOLD
+    intent = detect_intent(text)
+    assert intent is None or isinstance(intent.name, str)
 
 
 def test_matching_is_deterministic():

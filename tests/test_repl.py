@@ -129,17 +129,29 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     return child
 
 
+CURSOR_POSITION_REQUEST = "\x1b[6n"
+
+
+def expect(child: pexpect.spawn, pattern: str) -> None:
+    """Wait for ``pattern``, answering prompt-toolkit's cursor-position requests on the way.
+
+    A real terminal answers them; without an answer prompt-toolkit draws no toolbar.
+    """
+    while child.expect_exact([CURSOR_POSITION_REQUEST, pattern]) == 0:
+        child.send("\x1b[20;1R")
+
+
 def test_terminal_session_with_completion_toolbar_history_and_ctrl_c(tmp_path):
     child = spawn(tmp_path, "--question", "01", "--format", "live", "--seed", "1")
-    child.expect("you> ")
-    child.expect("phase: clarify")                     # the bottom toolbar
+    expect(child, "you>")
+    expect(child, "phase: clarify")                     # the bottom toolbar
     child.send("/hi\t")                                # tab completion
-    child.expect("/hint")
+    expect(child, "/hint")
     child.send("\r")
-    child.expect("Hint \\(nudge, 1 of 3\\)")
-    child.expect("you> ")
+    expect(child, "Hint (nudge, 1 of 3)")
+    expect(child, "you>")
     child.sendcontrol("c")
-    child.expect("Quit now")
+    expect(child, "Quit now")
     child.send("y\r")
     child.expect(pexpect.EOF)
     child.close()
@@ -152,9 +164,9 @@ def test_terminal_session_with_completion_toolbar_history_and_ctrl_c(tmp_path):
 
 def test_terminal_ctrl_d_saves_and_exits(tmp_path):
     child = spawn(tmp_path, "--question", "01", "--format", "live")
-    child.expect("you> ")
+    expect(child, "you>")
     child.sendcontrol("d")
-    child.expect("saved")
+    expect(child, "saved")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -32,7 +32,6 @@ HOSTILE = [
     "/transcript",
     "/question",
     "/help",
-    "/feedback",
     "/rubric",
     "/followups",
     "/cat _rubric.yaml",

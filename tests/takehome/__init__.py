@@ -1,0 +1,1 @@
+"""Tests of the take-home machine, harness, checker and diagnostics."""
