@@ -28,7 +28,6 @@ class Context:
     metrics: Metrics
     process: ProcessEvidence | None = None
     measures: Mapping[str, float] = field(default_factory=dict)
-    reference_measures: Mapping[str, float] = field(default_factory=dict)
     cycles: int | None = None
 
 
@@ -137,12 +136,10 @@ def _followups(spec: Mapping[str, Any], ctx: Context) -> Verdict:
 
 
 def _measure(spec: Mapping[str, Any], ctx: Context) -> Verdict:
-    name = spec["name"]
-    value, reference = ctx.measures.get(name), ctx.reference_measures.get(name)
+    name, reference = spec["name"], spec["reference"]
+    value = ctx.measures.get(name)
     if value is None:
-        return 0.0, f"the tests did not report '{name}'"
-    if reference is None:
-        return None, f"{name} = {value:g}; no reference figure"
+        return 0.0, f"no passing test measured {name}"
     ratio = value / reference if reference else float("inf")
     limit = spec.get("max_ratio", 1.2)
     text = f"{name} = {value:g}, {ratio:.2f}x the reference (limit {limit}x)"

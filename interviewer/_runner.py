@@ -6,7 +6,8 @@ shows the same results without running anything again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +22,7 @@ class RunResult:
     verdict: str
     detail: str
     outcomes: tuple[TestOutcome, ...]
+    measures: Mapping[str, float] = field(default_factory=dict)
 
 
 class Runner(Protocol):
@@ -52,7 +54,7 @@ class SandboxRunner:
         outcomes = tuple(
             TestOutcome(_short_name(r.id), r.level, r.outcome, r.message) for r in report.results
         )
-        return RunResult(report.verdict, report.detail, outcomes)
+        return RunResult(report.verdict, report.detail, outcomes, dict(report.measures))
 
 
 def _short_name(test_id: str) -> str:

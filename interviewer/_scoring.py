@@ -76,6 +76,7 @@ def score_solution(
         level_files={level.tests: level.id for level in question.levels},
         metrics=metrics,
         process=process,
+        measures=result.measures,
     )
     rubric = notes.rubric
     items = tuple(_judge(item, ctx) for item in rubric.items)

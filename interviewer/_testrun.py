@@ -33,7 +33,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -82,6 +82,8 @@ class RunReport:
     detail: str
     duration: float
     output_tail: str = ""
+    #: Deterministic performance figures the passing tests recorded (``measure`` fixture).
+    measures: Mapping[str, float] = field(default_factory=dict)
 
     def passed(self, level: int | None = None) -> int:
         """Tests that passed, over all levels or in one level."""
@@ -213,6 +215,7 @@ class _Session:
         self.levels: dict[str, int | None] = {}
         self.results: dict[str, TestResult] = {}
         self.kinds: dict[str, str | None] = {}
+        self.measured: list[tuple[str, str, float]] = []
         self.collect_errors: list[str] = []
         self.internal_errors: list[str] = []
         self.status: int | None = None
@@ -305,6 +308,9 @@ class _Session:
             self.status = int(record.get("status", 0))
         elif event == "collect-error":
             self.collect_errors.append(f"{record.get('id')}: {record.get('message')}")
+        elif event == "measure":
+            self.measured.append((str(record.get("id")), str(record.get("name")),
+                                  float(record.get("value", 0.0))))
         elif event == "result":
             self._set(record["id"], record.get("outcome", "error"), record.get("message", ""),
                       record.get("kind"), float(record.get("duration", 0.0)))
@@ -367,7 +373,22 @@ class _Session:
         results = tuple(self.results.get(i) or self._unreported(i) for i in self.order)
         verdict = self._verdict(results)
         return RunReport(results, verdict, self._detail(verdict, results),
-                         round(time.monotonic() - self.started, 3), self._tail())
+                         round(time.monotonic() - self.started, 3), self._tail(),
+                         self._measures(results))
+
+    def _measures(self, results: tuple[TestResult, ...]) -> dict[str, float]:
+        """Each recorded figure summed per name; a name is void if a test that recorded it failed.
+
+        A partial sum would make a solution that fails some measured tests look cheaper.
+        """
+        passed = {r.id for r in results if r.outcome == "pass"}
+        totals: dict[str, float] = {}
+        void: set[str] = set()
+        for test_id, name, value in self.measured:
+            if test_id not in passed:
+                void.add(name)
+            totals[name] = totals.get(name, 0.0) + value
+        return {name: total for name, total in totals.items() if name not in void}
 
     def _unreported(self, test_id: str) -> TestResult:
         if self.stop:

@@ -1,4 +1,8 @@
-"""Calibration: scripted strong, average and weak sessions get the grades they deserve."""
+"""Calibration: scripted strong, average and weak sessions get the grades they deserve.
+
+Every question's ``tests/reference/<id>/`` is picked up: each ``<name>.session.yaml``
+is played through the library and must earn one of the grades its name stands for.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,49 @@ import pytest
 
 from .play import REFERENCE, play
 
-EXPECTED = {
-    ("01", "strong"): {"Strong Hire", "Hire"},
-    ("01", "average"): {"Hire", "Lean Hire"},
-    ("01", "weak"): {"Lean No Hire", "No Hire"},
+DESERVED = {
+    "strong": {"Strong Hire", "Hire"},
+    "average": {"Hire", "Lean Hire"},
+    "weak": {"Lean No Hire", "No Hire"},
 }
 
+SESSIONS = sorted(
+    (path.parent.name, path.name.removesuffix(".session.yaml"))
+    for path in REFERENCE.glob("*/*.session.yaml")
+)
+STRONG = sorted(path.parent.name for path in REFERENCE.glob("*/strong.py"))
 
-@pytest.mark.parametrize("question_id,name", sorted(EXPECTED))
+
+def test_every_reference_folder_has_a_strong_and_a_weak_session():
+    by_question: dict[str, set[str]] = {}
+    for question_id, name in SESSIONS:
+        by_question.setdefault(question_id, set()).add(name)
+    assert by_question, "no reference sessions found"
+    for question_id, names in by_question.items():
+        assert {"strong", "weak"} <= names, question_id
+        assert names <= set(DESERVED), (question_id, names - set(DESERVED))
+
+
+@pytest.mark.parametrize("question_id,name", SESSIONS)
 def test_scripted_session_gets_its_grade(bank, tmp_path, question_id, name):
     session = REFERENCE / question_id / f"{name}.session.yaml"
     interview = play(bank, question_id, session, tmp_path / "ws")
     card = interview.last_scorecard
     assert interview.state.phase == "feedback"
-    assert card.grade in EXPECTED[(question_id, name)], card.grade
+    assert card.grade in DESERVED[name], (card.grade, card.score)
     assert f"Grade: {card.grade}" in interview.transcript()
 
 
-def test_strong_reference_alone_gets_strong_hire(bank, tmp_path):
+@pytest.mark.parametrize("question_id", STRONG)
+def test_strong_reference_alone_gets_strong_hire(bank, tmp_path, question_id):
     from interviewer._scoring import score_solution
 
+    question = bank.get(question_id)
     folder = tmp_path / "solution"
     folder.mkdir()
-    (folder / "solution.py").write_bytes((REFERENCE / "01" / "strong.py").read_bytes())
-    card = score_solution(bank.get("01"), bank.notes["01"], folder)
-    assert card.grade == "Strong Hire"
+    (folder / question.entry).write_bytes((REFERENCE / question_id / "strong.py").read_bytes())
+    card = score_solution(question, bank.notes[question_id], folder)
+    assert card.grade == "Strong Hire", [i for i in card.items if not i.met]
     assert all(level.all_passed for level in card.levels)
 
 

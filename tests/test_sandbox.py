@@ -417,3 +417,31 @@ def test_a_command_that_cannot_start_is_a_sandbox_error(tmp_path):
 def test_missing_test_file_is_the_caller_s_mistake(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nope\.py"):
         run_tests(solution(tmp_path, "correct"), [tmp_path / "nope.py"])
+
+
+# -- deterministic performance figures -------------------------------------------------------
+
+MEASURED = '''
+def test_counts_calls(solution, measure):
+    assert solution.add(1, 2) == 3
+    measure("calls", 2)
+
+
+def test_counts_more_calls(solution, measure):
+    measure("calls", 3)
+    measure("bytes", 64)
+    assert solution.add(2, 2) == 4
+
+
+def test_counts_failing(solution, measure):
+    measure("probes", 10)
+    assert solution.add(1, 1) == 3
+'''
+
+
+def test_measures_from_passing_tests_are_summed_and_a_failing_test_voids_its_name(tmp_path):
+    tests = tmp_path / "test_level1.py"
+    tests.write_text(MEASURED)
+    report = run_tests(FIXTURES / "correct", [tests], limits=FAST)
+    assert [r.outcome for r in report.results] == ["pass", "pass", "fail"]
+    assert report.measures == {"calls": 5.0, "bytes": 64.0}
