@@ -61,6 +61,8 @@ class Commanded(Event):
 class TestOutcome:
     """One test's result as the candidate may see it (never its code)."""
 
+    __test__ = False  # not a pytest test class
+
     name: str
     level: int | None
     outcome: str

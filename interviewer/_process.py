@@ -29,6 +29,7 @@ class FollowUpEvidence:
     concepts_total: int
     named: tuple[str, ...]
     missed: tuple[str, ...]
+    model_answer: str = ""
 
     @property
     def share(self) -> float:
@@ -78,6 +79,7 @@ def _followup_evidence(state: State, notes: InterviewerNotes) -> tuple[FollowUpE
             concepts_named=len(named), concepts_total=len(followup.concepts),
             named=tuple(label for i, label in enumerate(labels) if i in named),
             missed=tuple(label for i, label in enumerate(labels) if i not in named),
+            model_answer=followup.model_answer.strip(),
         ))
     return tuple(evidence)
 

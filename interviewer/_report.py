@@ -8,6 +8,7 @@ their code.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ._scorecard import Scorecard
 
@@ -35,11 +36,63 @@ def render_text(card: Scorecard) -> str:
     for item in card.items:
         mark = "n/a" if item.credit is None else ("met" if item.met else f"{item.credit:.0%}")
         rows.append(f"  [{mark:>4}] {item.title} (weight {item.weight:g}): {item.evidence}")
+    lines = process_lines(card.process)
+    if lines:
+        rows.append("How you worked:")
+        rows += [f"  {line}" for line in lines]
+    answers = model_answers(card.process)
+    if answers:
+        rows.append("Model answers to the follow-ups you were asked:")
+        rows += [f"  {followup_id}: {answer}" for followup_id, answer in answers]
     rows.append("Feedback, most important first:")
     for entry in card.feedback:
         rows.append(f"  {KIND_LABELS[entry.kind]}: {entry.text.strip()}")
         rows.append(f"      seen: {entry.evidence}")
     return "\n".join(rows)
+
+
+def _minutes(spans: dict[str, float], label: str) -> str:
+    return ", ".join(f"{label}{key} {minutes:g} min" for key, minutes in spans.items())
+
+
+def process_lines(process: dict[str, Any] | None) -> list[str]:
+    """How the candidate worked, one sentence per aspect: the same in every rendering."""
+    if not process:
+        return []
+    asked = ", ".join(process["important_asked"]) or "none"
+    missed = process["important_missed"]
+    hints = ", ".join(f"level {h['level']} rung {h['rung']} ({h['kind']}) at minute "
+                      f"{h['minute']:g}" for h in process["hints"]) or "none"
+    box = process["minutes_box"]
+    lines = [
+        f"Important clarifications asked: {asked}"
+        + (f"; not asked: {', '.join(missed)}" if missed else ""),
+        f"Hints taken: {hints}",
+        f"Coding time: {process['minutes_used']:g} of {box} minutes" if box
+        else f"Coding time: {process['minutes_used']:g} minutes (untimed)",
+    ]
+    if process["phase_minutes"]:
+        lines.append("Time per phase: " + _minutes(process["phase_minutes"], ""))
+    if process["level_minutes"]:
+        lines.append("Time per level: " + _minutes(process["level_minutes"], "level "))
+    for followup in process["followups"]:
+        if not followup["answered"]:
+            lines.append(f"Follow-up {followup['id']}: not answered")
+            continue
+        named = ", ".join(followup["named"]) or "none"
+        line = (f"Follow-up {followup['id']}: named {followup['concepts_named']} of "
+                f"{followup['concepts_total']} expected concepts ({named})")
+        if followup["missed"]:
+            line += f"; not named: {', '.join(followup['missed'])}"
+        lines.append(line)
+    return lines
+
+
+def model_answers(process: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(follow-up id, model answer) for each follow-up asked: shown only in feedback."""
+    if not process:
+        return []
+    return [(f["id"], f["model_answer"]) for f in process["followups"] if f.get("model_answer")]
 
 
 def _metrics_line(card: Scorecard) -> str:
@@ -64,4 +117,7 @@ def write_report(card: Scorecard, target: Path) -> None:
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     template = env.get_template("report.html" if suffix != ".md" else "report.md")
-    target.write_text(template.render(card=card, labels=KIND_LABELS), encoding="utf-8")
+    target.write_text(template.render(card=card, labels=KIND_LABELS,
+                                      process_lines=process_lines(card.process),
+                                      model_answers=model_answers(card.process)),
+                      encoding="utf-8")

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import sys
 from argparse import Namespace
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._cli import EXIT_OK, EXIT_PROBLEMS, _fail
 from ._events import LogError, Started
+from ._grade import GRADES
 from ._loader import Bank, load_bank
 from ._log import read_log
 from ._store import LOG_NAME
@@ -30,10 +33,16 @@ class Target:
 
 
 def _expand(patterns: list[str]) -> list[Path]:
+    """Folders named, and the folders a quoted glob matches (files it matches are not solutions)."""
     folders: list[Path] = []
     for pattern in patterns:
-        matches = sorted(glob.glob(pattern)) or [pattern]
-        folders += [Path(m) for m in matches]
+        if not any(char in pattern for char in "*?["):
+            folders.append(Path(pattern))
+            continue
+        matches = [Path(m) for m in sorted(glob.glob(pattern)) if Path(m).is_dir()]
+        if not matches:
+            raise ValueError(f"{pattern}: no folder matches")
+        folders += matches
     return folders
 
 
@@ -88,9 +97,11 @@ def score_command(args: Namespace) -> int:
             bank.get(target.question)
     except (ValueError, KeyError, LogError) as error:
         return _fail(str(error.args[0]) if error.args else str(error))
+    if args.report and len(targets) != 1:
+        return _fail(f"--report writes one folder's report; {len(targets)} folders were given")
     console = Console(stderr=True, highlight=False)
     cards = _score_all(bank, targets, console, quiet=args.json)
-    if args.report and len(cards) == 1:
+    if args.report:
         from ._report import write_report
 
         try:
@@ -107,7 +118,8 @@ def _score_all(bank: Bank, targets: list[Target], console, quiet: bool):
     with Progress(console=console, transient=True, disable=quiet or not console.is_terminal
                   ) as progress:
         task = progress.add_task("Running hidden tests", total=len(targets))
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        # Threads suffice: each score waits on its own sandboxed child process.
+        with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
             futures = [pool.submit(_score_one, bank, t) for t in targets]
             cards = []
             for future in futures:
@@ -137,3 +149,6 @@ def _print(cards, args: Namespace, console) -> None:
         table.add_row(card.folder, card.question, f"{passed}/{total}", f"{card.score:.0%}",
                       card.grade)
     console.print(table)
+    grades = Counter(card.grade for card in cards)
+    console.out(f"{len(cards)} folders: " + ", ".join(
+        f"{grades[grade]} {grade}" for grade in GRADES if grades[grade]), highlight=False)
