@@ -8,7 +8,8 @@ runs only with ``--strict``.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -124,6 +125,8 @@ def check_behaviour(files: QuestionFiles) -> list[Problem]:
             result = _run_file(runner, question, path, last)
             passed = result.verdict == "completed" and all(o.outcome == "pass"
                                                            for o in result.outcomes)
+            if passed and should_pass:
+                return _check_reference_figures(files, result.measures)
             if passed == should_pass:
                 return None
             failed = [o.name for o in result.outcomes if o.outcome != "pass"][:3]
@@ -140,6 +143,25 @@ def check_behaviour(files: QuestionFiles) -> list[Problem]:
         checks.append(expect(mutant, False, f"mutant {mutant.name}"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         return [p for p in pool.map(lambda check: check(), checks) if p is not None]
+
+
+def _check_reference_figures(files: QuestionFiles, measures: Mapping[str, float]
+                             ) -> Problem | None:
+    """Each rubric ``measure`` item states the figure the strong reference really records."""
+    for index, item in enumerate(files.rubric.data["items"]):
+        spec = item["evidence"].get("measure")
+        if not spec:
+            continue
+        where = ("items", index, "evidence", "measure", "reference")
+        value = measures.get(spec["name"])
+        if value is None:
+            return files.rubric.problem(where, f"the strong reference records no figure "
+                                               f"'{spec['name']}'")
+        if not math.isclose(value, spec["reference"], rel_tol=1e-9):
+            return files.rubric.problem(where, f"reference {spec['name']} is "
+                                               f"{spec['reference']:g} here but the strong "
+                                               f"reference records {value:g}")
+    return None
 
 
 def _run_file(runner, question, solution: Path, level: int):

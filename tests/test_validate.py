@@ -12,7 +12,7 @@ import pytest
 
 from interviewer import load_bank, validate_path
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "bank" / "01-word-counter"
 
@@ -129,3 +129,87 @@ def test_builtin_bank_validates_cleanly():
     report = validate_path(None)
     assert report.checked >= 1
     assert report.errors == []
+
+
+BANK_FOLDERS = sorted(p for p in (ROOT / "questions").iterdir() if (p / "script.yaml").is_file())
+
+
+@pytest.mark.parametrize("folder", BANK_FOLDERS, ids=lambda p: p.name)
+def test_every_bank_question_meets_the_standard_strictly(folder):
+    """Counts, and code: the reference passes, the starter fails, every mutant is caught."""
+    report = validate_path(folder, strict=True)
+    assert [str(p) for p in report.errors] == []
+
+
+# -- strict: the code behaves as the question claims -----------------------------------------
+
+STRONG_COUNTER = '''
+class WordCounter:
+    def __init__(self):
+        self.counts = {}
+
+    def add(self, word):
+        self.counts[word] = self.counts.get(word, 0) + 1
+
+    def count(self, word):
+        return self.counts.get(word, 0)
+
+    def top(self, n):
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [word for word, _ in ranked[:n]]
+'''
+
+MEASURED_TEST = '''
+
+def test_counting_records_its_adds(solution, measure):
+    counter = solution.WordCounter()
+    for word in "abcab":
+        counter.add(word)
+    assert counter.count("a") == 2
+    measure("adds", 5)
+'''
+
+MEASURE_ITEM = '''
+  - id: cheap
+    weight: 1
+    title: Cheap counting
+    kind: performance
+    evidence: {measure: {name: adds, reference: 7}}
+    met: Few operations.
+    missed: Count fewer operations.
+'''
+
+
+def strict_errors(question: Path) -> list[str]:
+    return [str(p) for p in validate_path(question, strict=True).errors
+            if "the standard asks" not in str(p) and "missing " not in str(p)]
+
+
+def test_strict_runs_the_reference_the_starter_and_every_mutant(question):
+    reference = question.parent.parent / "tests" / "reference" / "01"
+    reference.mkdir(parents=True)
+    (reference / "strong.py").write_text(STRONG_COUNTER)
+    (question / "_mutants").mkdir()
+    (question / "_mutants" / "ignores_case.py").write_text(
+        STRONG_COUNTER.replace("self.counts.get(word, 0) + 1", "self.counts.get(word, 0) + 1"
+                               "\n        self.counts[word.lower()] = self.counts[word]"))
+    (question / "_mutants" / "same_as_strong.py").write_text(STRONG_COUNTER)
+    errors = strict_errors(question)
+    assert len(errors) == 1, errors
+    assert "mutant same_as_strong.py should fail the hidden tests but passed them all" in errors[0]
+
+
+def test_strict_checks_the_reference_figure_of_each_measure_item(question):
+    reference = question.parent.parent / "tests" / "reference" / "01"
+    reference.mkdir(parents=True)
+    (reference / "strong.py").write_text(STRONG_COUNTER)
+    with (question / "_tests" / "test_level1.py").open("a") as tests:
+        tests.write(MEASURED_TEST)
+    with (question / "_rubric.yaml").open("a") as rubric:
+        rubric.write(MEASURE_ITEM)
+    line = line_of(question / "_rubric.yaml", "reference: 7")
+    assert strict_errors(question) == [
+        f"{question / '_rubric.yaml'}:{line}: reference adds is 7 here but the strong "
+        f"reference records 5"]
+    edit(question / "_rubric.yaml", "reference: 7", "reference: 5")
+    assert strict_errors(question) == []
