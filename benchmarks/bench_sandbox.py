@@ -72,7 +72,7 @@ def _tests(count: int) -> str:
     return "\n\n".join(parts)
 
 
-def _time(action: Callable[[], object], repeats: int) -> list[float]:
+def time_runs(action: Callable[[], object], repeats: int) -> list[float]:
     action()  # warm the file cache
     times = []
     for _ in range(repeats):
@@ -116,9 +116,9 @@ def main() -> None:
             return run
 
         rows = [
-            ("run_tests (sandbox)", _time(sandboxed, args.repeats)),
-            ("python -m pytest", _time(plain(True), args.repeats)),
-            ("python -m pytest, no plugin autoload", _time(plain(False), args.repeats)),
+            ("run_tests (sandbox)", time_runs(sandboxed, args.repeats)),
+            ("python -m pytest", time_runs(plain(True), args.repeats)),
+            ("python -m pytest, no plugin autoload", time_runs(plain(False), args.repeats)),
         ]
 
     print(f"{args.tests} tests, median of {args.repeats} runs")
