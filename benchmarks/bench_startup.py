@@ -31,7 +31,9 @@ def _time_first_prompt(data_dir: str) -> float:
     child = pexpect.spawn(sys.executable, ["-m", "interviewer", "--data-dir", data_dir,
                                            "--question", "01", "--format", "live"],
                           cwd=str(ROOT), encoding="utf-8", timeout=30)
-    child.expect("you> ")
+    # Answer prompt-toolkit's cursor-position request, as a real terminal does.
+    while child.expect_exact(["\x1b[6n", "you>"]) == 0:
+        child.send("\x1b[1;1R")
     elapsed = time.perf_counter() - began
     child.sendcontrol("d")
     child.expect(pexpect.EOF)

@@ -16,6 +16,8 @@ import yaml
 from ._problems import Problem
 
 DataPath = tuple[str | int, ...]
+#: libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def load_located(path: Path) -> LocatedYaml | Problem:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return Problem(path, 1, f"cannot read file: {error}")
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
