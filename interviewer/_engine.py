@@ -15,7 +15,17 @@ from collections.abc import Callable
 from . import _state as phases
 from ._clock import format_duration
 from ._concepts import concepts_named
-from ._events import Commanded, Event, Said, Scored, Started, TestsRan, Ticked, WorkspaceChanged
+from ._events import (
+    Commanded,
+    Event,
+    Said,
+    Scored,
+    Started,
+    TestsRan,
+    Ticked,
+    WorkspaceChanged,
+    format_figure,
+)
 from ._intents import Intent, detect_intent
 from ._matcher import ClarificationSpec, Matcher
 from ._model import FollowUp, InterviewerNotes, Question
@@ -478,7 +488,7 @@ def _describe_run(event: TestsRan) -> str:
         rows.append(f"  {mark:<7} {outcome.name}{note}")
     if event.verdict != "completed" and event.detail:
         rows.append(event.detail)
-    return "\n".join(rows)
+    return "\n".join(rows + _measured(event))
 
 
 def _describe_submission(event: TestsRan, levels: list[int]) -> str:
@@ -490,4 +500,12 @@ def _describe_submission(event: TestsRan, levels: list[int]) -> str:
         rows.append(f"  level {level}: {passed} of {total} hidden tests passed")
     if event.verdict != "completed" and event.detail:
         rows.append(event.detail)
-    return "\n".join(rows)
+    return "\n".join(rows + _measured(event))
+
+
+def _measured(event: TestsRan) -> list[str]:
+    """The figures the run measured: the candidate's own performance, never test content."""
+    if not event.measures:
+        return []
+    return ["Measured: " + ", ".join(f"{name} {format_figure(value)}"
+                                     for name, value in sorted(event.measures.items()))]

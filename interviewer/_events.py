@@ -69,6 +69,11 @@ class TestOutcome:
     message: str = ""
 
 
+def format_figure(value: float) -> str:
+    """A measured figure as people write it: 147734, not 147734.0 or 1.47734e+05."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
 @dataclass(frozen=True)
 class TestsRan(Event):
     """The result of ``/run`` (public examples) or ``/submit`` (hidden tests up to a level)."""
@@ -78,6 +83,8 @@ class TestsRan(Event):
     verdict: str = "completed"
     detail: str = ""
     outcomes: tuple[TestOutcome, ...] = field(default_factory=tuple)
+    #: Deterministic figures the passing tests measured (cycles, misses): the candidate's own.
+    measures: dict[str, float] = field(default_factory=dict)
     type: ClassVar[str] = "tests"
 
     def counts(self, level: int | None = None) -> tuple[int, int]:

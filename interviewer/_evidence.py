@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._events import TestOutcome
+from ._events import TestOutcome, format_figure
 from ._metrics import Metrics
 from ._process import ProcessEvidence
 
@@ -142,7 +142,8 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> Verdict:
         return 0.0, f"no passing test measured {name}"
     ratio = value / reference if reference else float("inf")
     limit = spec.get("max_ratio", 1.2)
-    text = f"{name} = {value:g}, {ratio:.2f}x the reference (limit {limit}x)"
+    text = (f"{name} = {format_figure(value)}, {ratio:.2f}x the reference "
+            f"{format_figure(reference)} (limit {limit}x)")
     return (1.0 if ratio <= limit else max(0.0, round(limit / ratio, 3))), text
 
 

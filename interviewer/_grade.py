@@ -13,6 +13,8 @@ DEFAULT_BANDS: dict[str, float] = {
     "lean-no-hire": 0.40,
 }
 CAPPED_GRADE = "Lean No Hire"
+#: Given instead of a grade when the measurement itself cannot be trusted (a modified harness).
+WITHHELD = "Withheld"
 
 
 def grade_for(score: float, bands: Mapping[str, float] | None = None) -> str:

@@ -201,7 +201,7 @@ class Interview:
             result = self.runner.run_hidden(self.question, self.workspace, self.state.level)
         return self._feed(TestsRan(self.clock.now(), kind=kind, level=self.state.level,
                                    verdict=result.verdict, detail=result.detail,
-                                   outcomes=result.outcomes))
+                                   outcomes=result.outcomes, measures=dict(result.measures)))
 
     def _act_on_requests(self, replies: list[Reply]) -> list[Reply]:
         shown = [r for r in replies if r.kind != REQUEST]

@@ -64,6 +64,7 @@ class Limits:
     memory_mb: int = 1024
     output_kb: int = 1024
     processes: int = 64
+    test_seconds: float | None = None
 
 
 @dataclass(frozen=True)

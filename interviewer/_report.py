@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ._events import format_figure
 from ._scorecard import Scorecard
 
 KIND_LABELS = {"must-fix": "Must fix", "should-fix": "Should fix", "note": "Note",
@@ -32,6 +33,9 @@ def render_text(card: Scorecard) -> str:
             line += " ..." if len(level.failing) > 5 else ""
         rows.append(line)
     rows.append(_metrics_line(card))
+    if card.measures:
+        rows.append("Measured: " + ", ".join(f"{name} {format_figure(value)}"
+                                             for name, value in card.measures.items()))
     rows.append("Rubric:")
     for item in card.items:
         mark = "n/a" if item.credit is None else ("met" if item.met else f"{item.credit:.0%}")
@@ -119,5 +123,6 @@ def write_report(card: Scorecard, target: Path) -> None:
     template = env.get_template("report.html" if suffix != ".md" else "report.md")
     target.write_text(template.render(card=card, labels=KIND_LABELS,
                                       process_lines=process_lines(card.process),
-                                      model_answers=model_answers(card.process)),
+                                      model_answers=model_answers(card.process),
+                                      figure=format_figure),
                       encoding="utf-8")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ._cli import EXIT_OK, EXIT_PROBLEMS, _fail
 from ._events import LogError, Started
-from ._grade import GRADES
+from ._grade import GRADES, WITHHELD
 from ._loader import Bank, load_bank
 from ._log import read_log
 from ._store import LOG_NAME
@@ -151,4 +151,5 @@ def _print(cards, args: Namespace, console) -> None:
     console.print(table)
     grades = Counter(card.grade for card in cards)
     console.out(f"{len(cards)} folders: " + ", ".join(
-        f"{grades[grade]} {grade}" for grade in GRADES if grades[grade]), highlight=False)
+        f"{grades[grade]} {grade}" for grade in (*GRADES, WITHHELD) if grades[grade]),
+        highlight=False)

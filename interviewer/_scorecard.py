@@ -68,6 +68,8 @@ class Scorecard:
     feedback: tuple[FeedbackItem, ...]
     process: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Deterministic figures the passing hidden tests measured (cycles, misses, utilisation).
+    measures: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

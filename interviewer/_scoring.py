@@ -8,10 +8,12 @@ feedback items ordered by importance.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from ._evidence import Context, evaluate
-from ._grade import cap, grade_for
+from ._grade import WITHHELD, cap, grade_for
 from ._metrics import measure
 from ._model import InterviewerNotes, Question, RubricItem
 from ._process import ProcessEvidence
@@ -53,6 +55,34 @@ def _feedback(items: tuple[ItemResult, ...], rubric_items: tuple[RubricItem, ...
     )
 
 
+def _cycles(measures: Mapping[str, float]) -> int | None:
+    """The take-home's graded cycle count, when its hidden tests measured one."""
+    cycles = measures.get("cycles")
+    return None if cycles is None else int(cycles)
+
+
+def _modified_harness(question: Question, folder: Path) -> list[str]:
+    """Harness files of a take-home workspace that differ from the shipped ones."""
+    if question.category != "takehome":
+        return []
+    from .takehome.harness_integrity import check_harness
+
+    return check_harness(folder)
+
+
+def _withheld(card: Scorecard, modified: list[str]) -> Scorecard:
+    """A modified harness voids the measurements: the grade is withheld, and why comes first."""
+    reason = FeedbackItem(
+        kind="must-fix", item="harness-unchanged",
+        text=("Restore the shipped tests/ folder (copy it again from a fresh workspace) and "
+              "submit again. The harness and its frozen machine are what make the cycle count "
+              "comparable, so a score measured with a changed harness cannot be given."),
+        evidence="modified: " + ", ".join(modified))
+    return replace(card, score=0.0, grade=WITHHELD, capped_by=None,
+                   feedback=(reason, *card.feedback),
+                   extra={**card.extra, "harness_modified": modified})
+
+
 def _total(items: tuple[ItemResult, ...]) -> float:
     assessed = [i for i in items if i.credit is not None]
     weight = sum(i.weight for i in assessed)
@@ -77,6 +107,7 @@ def score_solution(
         metrics=metrics,
         process=process,
         measures=result.measures,
+        cycles=_cycles(result.measures),
     )
     rubric = notes.rubric
     items = tuple(_judge(item, ctx) for item in rubric.items)
@@ -86,10 +117,13 @@ def score_solution(
     missed_core = next((i for i in items if i.id in rubric.core and not i.met), None)
     if missed_core is not None and cap(grade) != grade:
         grade, capped_by = cap(grade), missed_core.id
-    return Scorecard(
+    card = Scorecard(
         question=question.id, title=question.title, folder=str(folder),
         verdict=result.verdict, detail=result.detail, levels=_levels(question, result),
         metrics=metrics.as_dict(), items=items, score=score, grade=grade,
         capped_by=capped_by, feedback=_feedback(items, rubric.items),
         process=process.as_dict() if process else None,
+        measures=dict(sorted(result.measures.items())),
     )
+    modified = _modified_harness(question, folder)
+    return _withheld(card, modified) if modified else card

@@ -81,8 +81,10 @@ def _hint_counts(files: QuestionFiles) -> list[Problem]:
 
 def _file_counts(files: QuestionFiles) -> list[Problem]:
     levels = files.script.data["levels"]
-    tests = sum(count_tests(files.folder / level["tests"]) for level in levels)
-    problems = _short(files, ("levels",), "hidden tests", tests, MIN_TESTS)
+    problems = []
+    if files.script.data["category"] != "takehome":   # the take-home's tests are its harness
+        tests = sum(count_tests(files.folder / level["tests"]) for level in levels)
+        problems += _short(files, ("levels",), "hidden tests", tests, MIN_TESTS)
     mutants = sorted((files.folder / "_mutants").glob("*.py"))
     problems += _short(files, ("id",), "mutants in _mutants/", len(mutants), MIN_MUTANTS)
     problems += _short(files, ("id",), "follow-ups", len(files.followups.data), MIN_FOLLOWUPS)
@@ -96,8 +98,6 @@ def _file_counts(files: QuestionFiles) -> list[Problem]:
 
 def check_standard(files: QuestionFiles) -> list[Problem]:
     """Shortfalls against the question standard, as warnings."""
-    if files.script.data["category"] == "takehome":
-        return _clarification_counts(files) + _hint_counts(files)
     return _clarification_counts(files) + _hint_counts(files) + _file_counts(files)
 
 
@@ -112,8 +112,6 @@ def check_behaviour(files: QuestionFiles) -> list[Problem]:
     from ._runner import SandboxRunner
 
     question, _ = load_question(files.folder)
-    if question.category == "takehome":
-        return []
     runner = SandboxRunner()
     last = question.levels[-1].id
     checks: list[Verdict] = []
@@ -165,9 +163,12 @@ def _check_reference_figures(files: QuestionFiles, measures: Mapping[str, float]
 
 
 def _run_file(runner, question, solution: Path, level: int):
-    """Run one solution file as the candidate's entry, in a scratch workspace."""
+    """Run one solution file as the candidate's entry, in a fresh workspace."""
     import tempfile
 
+    from ._workspace import prepare_workspace
+
     with tempfile.TemporaryDirectory(prefix="interviewer-check-") as scratch:
+        prepare_workspace(question, Path(scratch))
         (Path(scratch) / question.entry).write_bytes(solution.read_bytes())
         return runner.run_hidden(question, Path(scratch), level)

@@ -46,10 +46,10 @@ def test_scripted_session_gets_its_grade(bank, tmp_path, question_id, name):
 @pytest.mark.parametrize("question_id", STRONG)
 def test_strong_reference_alone_gets_strong_hire(bank, tmp_path, question_id):
     from interviewer._scoring import score_solution
+    from interviewer._workspace import prepare_workspace
 
     question = bank.get(question_id)
-    folder = tmp_path / "solution"
-    folder.mkdir()
+    folder = prepare_workspace(question, tmp_path / "solution")
     (folder / question.entry).write_bytes((REFERENCE / question_id / "strong.py").read_bytes())
     card = score_solution(question, bank.notes[question_id], folder)
     assert card.grade == "Strong Hire", [i for i in card.items if not i.met]

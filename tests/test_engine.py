@@ -237,3 +237,21 @@ def test_same_events_same_transcript_and_seed_changes_wording(fixture_bank):
 
     assert play(1) == play(1)
     assert any(play(1) != play(seed) for seed in range(2, 8))
+
+
+def test_measured_figures_are_shown_with_the_results(fixture_bank):
+    from dataclasses import replace
+
+    from interviewer._events import TestsRan, format_figure
+
+    engine, _ = start(fixture_bank)
+    engine.handle(Commanded(at(1), name="next"))
+    measured = replace(submission(at(5), 1, {1: (3, 3)}),
+                       measures={"misses": 2048.0, "load utilisation %": 92.5})
+    [result, *_] = engine.handle(measured)
+    assert result.kind == RESULTS
+    assert result.text.splitlines()[-1] == "Measured: load utilisation % 92.5, misses 2048"
+    plain = engine.handle(TestsRan(at(6), kind="run", level=2))
+    assert "Measured" not in texts(plain)
+    assert [format_figure(v) for v in (147734.0, 0.125, 1.5e6)] == ["147734", "0.125",
+                                                                    "1500000"]

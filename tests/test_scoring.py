@@ -198,7 +198,7 @@ def test_json_document_is_stable(bank, tmp_path):
     assert data["schema"] == SCHEMA_VERSION
     assert set(data) == {"schema", "question", "title", "folder", "verdict", "detail", "levels",
                          "metrics", "items", "score", "grade", "capped_by", "feedback",
-                         "process", "extra"}
+                         "process", "extra", "measures"}
     assert set(data["items"][0]) == {"id", "title", "weight", "credit", "evidence", "kind"}
     assert set(data["feedback"][0]) == {"kind", "item", "text", "evidence"}
     assert set(data["levels"][0]) == {"level", "title", "passed", "total", "failing"}
