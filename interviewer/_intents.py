@@ -23,9 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from . import _text
+from ._yaml import load_plain
 
 GAP = r"(?: \S+){0,4} "
 _MODULE = r"(?P<arg>[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)"
@@ -138,7 +137,7 @@ def _known_library(name: str, catalogue: _Catalogue) -> bool:
 @lru_cache(maxsize=1)
 def _catalogue() -> _Catalogue:
     source = resources.files("interviewer").joinpath("data", "intents.yaml")
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data = load_plain(source.read_text(encoding="utf-8"))
     return build_catalogue(data)
 
 

@@ -24,11 +24,11 @@ from ._model import (
     RubricItem,
     _frozen,
 )
+from ._parse_cache import load_checked
 from ._paths import bank_root
 from ._problems import Problem, QuestionError
-from ._schema import check_schema
 from ._semantics import check_semantics
-from ._yaml import LocatedYaml, load_located
+from ._yaml import LocatedYaml
 
 SCRIPT, FOLLOWUPS, RUBRIC = "script.yaml", "_followups.yaml", "_rubric.yaml"
 STATEMENT = "QUESTION.md"
@@ -52,12 +52,10 @@ def _parse(folder: Path) -> QuestionFiles | list[Problem]:
         if not path.is_file():
             problems.append(Problem(path, 1, f"missing file {name}"))
             continue
-        located = load_located(path)
-        if isinstance(located, Problem):
-            problems.append(located)
-            continue
-        problems.extend(check_schema(located, schema))
-        parsed[name] = located
+        located, found = load_checked(path, schema)
+        problems.extend(found)
+        if located is not None:
+            parsed[name] = located
     if problems:
         return problems
     return QuestionFiles(folder, parsed[SCRIPT], parsed[FOLLOWUPS], parsed[RUBRIC])

@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ._intents import detect_intent
 from ._matcher import ClarificationSpec, Matcher
+from ._yaml import load_plain
 
 TIMING_ROUNDS = 5
 
@@ -88,7 +87,7 @@ class Report:
 
 def load_labelled(path: Path) -> Labelled:
     """Read a labelled set; ``name`` is the file's stem."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = load_plain(path.read_text(encoding="utf-8")) or {}
     question = data.get("question")
     return Labelled(
         name=path.stem,
@@ -107,7 +106,7 @@ def find_script(question: str, roots: Iterable[Path]) -> Path | None:
     """The ``script.yaml`` under ``roots`` whose ``id`` is ``question``."""
     for root in roots:
         for path in sorted(Path(root).glob("*/script.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_plain(path.read_text(encoding="utf-8")) or {}
             if str(data.get("id")) == question:
                 return path
     return None
@@ -115,7 +114,7 @@ def find_script(question: str, roots: Iterable[Path]) -> Path | None:
 
 def matcher_from_script(path: Path) -> Matcher:
     """A matcher straight from a ``script.yaml`` (no dependency on the question loader)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_plain(path.read_text(encoding="utf-8")) or {}
     specs = [ClarificationSpec(str(c["id"]), c.get("examples", ()), c.get("keywords", ()))
              for c in data.get("clarifications") or ()]
     return Matcher.from_specs(specs, data.get("synonyms") or {})

@@ -32,7 +32,8 @@ from functools import lru_cache
 from importlib import resources
 
 import snowballstemmer
-import yaml
+
+from ._yaml import load_plain
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'",
                               "\u02bc": "'", "\u2032": "'"})
@@ -254,7 +255,7 @@ def canonicalise(stems: Sequence[str], table: SynonymTable) -> Phrase:
 def global_synonyms() -> Mapping[str, tuple[str, ...]]:
     """The global synonym groups of ``data/synonyms.yaml`` (loaded once)."""
     source = resources.files("interviewer").joinpath("data", "synonyms.yaml")
-    data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    data = load_plain(source.read_text(encoding="utf-8")) or {}
     return {str(k): tuple(str(v) for v in values) for k, values in data.items()}
 
 

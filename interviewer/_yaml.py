@@ -40,6 +40,11 @@ class LocatedYaml:
         return Problem(self.path, self.line_of(data_path), message, severity)
 
 
+def load_plain(text: str) -> Any:
+    """Plain data from YAML text, with the fast parser; for data files that need no lines."""
+    return yaml.load(text, Loader=_LOADER)
+
+
 def _record_lines(node: yaml.Node, here: DataPath, lines: dict[DataPath, int]) -> None:
     lines.setdefault(here, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -52,10 +57,10 @@ def _record_lines(node: yaml.Node, here: DataPath, lines: dict[DataPath, int]) -
             _record_lines(item, (*here, index), lines)
 
 
-def load_located(path: Path) -> LocatedYaml | Problem:
-    """Parse ``path``; a problem (with its line) instead of an exception on bad YAML."""
+def load_located(path: Path, content: bytes | None = None) -> LocatedYaml | Problem:
+    """Parse ``path`` (or its ``content``, already read); a problem instead of an exception."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if content is None else content).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return Problem(path, 1, f"cannot read file: {error}")
     loader = _LOADER(text)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Parsed question files are cached per user; the tests keep theirs apart.
+os.environ.setdefault("INTERVIEWER_CACHE_DIR", tempfile.mkdtemp(prefix="interviewer-cache-"))
 
 from interviewer import ManualClock, load_bank
 from interviewer._events import TestOutcome, TestsRan
