@@ -140,6 +140,20 @@ def _choose_question(args: Namespace, bank: Bank, fmt: str, seed: int, lines: Li
         answer = None
 
 
+def _choose_minutes(args: Namespace, fmt: str, lines: LineSource, console: Console
+                    ) -> int | None:
+    """The time box: --minutes, or the candidate's pick where the format offers a choice."""
+    choices = FORMATS[fmt].minute_choices
+    if args.minutes is not None or not choices:
+        return args.minutes
+    hours = [str(minutes // 60) for minutes in choices]
+    while True:
+        answer = _ask(lines, f"time box in hours ({', '.join(hours)}) [{hours[0]}]: ") or hours[0]
+        if answer in hours:
+            return choices[hours.index(answer)]
+        console.print(f"Please choose {', '.join(hours)} hours.", markup=False)
+
+
 def cmd_start(args: Namespace) -> int:
     console = _console()
     bank = _bank(args, console)
@@ -157,6 +171,7 @@ def cmd_start(args: Namespace) -> int:
             console.print(_questions_table(bank))
         fmt = _choose_format(args, bank, lines, console)
         question_id = _choose_question(args, bank, fmt, seed, lines, console)
+        args.minutes = _choose_minutes(args, fmt, lines, console)
     except EOFError:
         return _fail("no input: choose a format and a question (or pass --format/--question)")
     except KeyError as error:

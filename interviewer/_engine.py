@@ -378,8 +378,12 @@ class Engine:
         return self._say("forbidden-secret")
 
     def _feedback(self) -> list[Reply]:
-        if self.state.phase in (phases.CLARIFY,):
+        state = self.state
+        if state.phase == phases.CLARIFY:
             return [self._say("feedback-early")]
+        if state.phase == phases.IMPLEMENT and not state.feedback_confirmed:
+            state.feedback_confirmed = True   # the report ends the interview: ask once
+            return [self._say("feedback-confirm")]
         return [Reply(REQUEST, "feedback")]
 
     # -- test results ---------------------------------------------------------------------
@@ -390,7 +394,8 @@ class Engine:
             state.enter(phases.IMPLEMENT, event.at)
             state.level_opened.setdefault(1, event.at)
         if event.kind == "refused":
-            return [self._say("refused-late")]
+            late = state.phase != phases.FEEDBACK
+            return [self._say("refused-late" if late else "refused-after-feedback")]
         if event.kind == "run":
             state.runs += 1
             replies = [Reply(RESULTS, _describe_run(event))]
@@ -465,7 +470,9 @@ class Engine:
         return (self._now - opened) / 60
 
     def may_submit(self, at: float) -> bool:
-        """CodeSignal refuses submissions after the deadline; other formats do not."""
+        """No submission after the report; CodeSignal also refuses them after the deadline."""
+        if self.state.phase in (phases.FEEDBACK, phases.ENDED):
+            return False
         deadline = self.state.deadline
         return not (self.state.format == "codesignal" and deadline is not None and at > deadline)
 

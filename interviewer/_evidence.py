@@ -54,7 +54,15 @@ def _tests(spec: Mapping[str, Any], ctx: Context) -> Verdict:
     return credit, text
 
 
+#: Below this share of hidden tests passed, code quality is not judged: a tidy stub is no merit.
+MIN_WORKING_FOR_QUALITY = 0.5
+
+
 def _radon(spec: Mapping[str, Any], ctx: Context) -> Verdict:
+    passed = sum(o.outcome == "pass" for o in ctx.outcomes)
+    if passed < MIN_WORKING_FOR_QUALITY * len(ctx.outcomes):
+        return None, (f"not assessed: {passed} of {len(ctx.outcomes)} hidden tests pass, and "
+                      f"the quality of code that does not work yet is not judged")
     m = ctx.metrics
     if m.error:
         return 0.0, m.error

@@ -11,10 +11,13 @@ class Format:
     title: str
     time: str
     shape: str
+    #: Time boxes (minutes) the candidate chooses from at the start; empty: the question's own.
+    minute_choices: tuple[int, ...] = ()
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("takehome", "Take-home", "2-4 h", "optimise a kernel on a simulated VLIW SIMD machine"),
+    Format("takehome", "Take-home", "2-4 h (choose)",
+           "optimise a kernel on a simulated VLIW SIMD machine", minute_choices=(120, 180, 240)),
     Format("codesignal", "CodeSignal assessment", "90 min",
            "four gated levels, partial credit per level"),
     Format("live", "Live coding", "45-60 min", "clarify, implement, follow-ups"),

@@ -67,6 +67,7 @@ class State:
     last_offer_at: float | None = None
     reminders: set[str] = field(default_factory=set)
     language_redirects: int = 0
+    feedback_confirmed: bool = False                            # asked once while coding
     replies: int = 0                                            # counter for voice variants
 
     @property

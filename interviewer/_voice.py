@@ -147,6 +147,13 @@ LINES: dict[str, tuple[str, ...]] = {
     "feedback-early": (
         "Let's finish the interview first; the report comes at the end.",
     ),
+    "feedback-confirm": (
+        "The report ends the interview: I'll score your code as it is now and show you how "
+        "it was assessed. Type /feedback again if you want it now.",
+    ),
+    "refused-after-feedback": (
+        "The interview is over and your report stands. Start a new session to keep practising.",
+    ),
 }
 
 

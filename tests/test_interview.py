@@ -153,3 +153,17 @@ def test_codesignal_refuses_submissions_after_the_deadline(session, clock):
     clock.advance(minutes=46)
     replies = interview.command("/submit")
     assert "can't accept another submission" in " ".join(r.text for r in replies)
+
+
+def test_feedback_while_coding_asks_once_and_then_ends_the_interview(session, clock):
+    interview, log = session
+    interview.command("/next")
+    (interview.workspace / "solution.py").write_text(GOOD_SOLUTION)
+    confirm = " ".join(r.text for r in interview.command("/feedback"))
+    assert "ends the interview" in confirm and "Grade:" not in confirm
+    report = " ".join(r.text for r in interview.command("/feedback"))
+    assert "Grade:" in report and interview.state.phase == "feedback"
+    clock.advance(minutes=1)
+    refused = " ".join(r.text for r in interview.command("/submit"))
+    assert "report stands" in refused
+    assert '"kind": "refused"' in log.read_text().splitlines()[-1]

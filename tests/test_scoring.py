@@ -75,6 +75,12 @@ def test_radon_evidence_names_the_worst_function_and_counts_each_threshold():
         0.0, "could not measure solution.py: bad")
 
 
+def test_code_quality_is_not_judged_while_most_tests_fail():
+    failing = outcomes(("test_a", 1, "fail"), ("test_b", 1, "fail"), ("test_c", 2, "pass"))
+    credit, text = evaluate("radon", {"max_cc": 10}, ctx(outcomes=failing))
+    assert credit is None and text.startswith("not assessed: 1 of 3 hidden tests pass")
+
+
 def test_clarification_evidence_counts_important_ones_asked_before_code():
     credit, text = evaluate("clarifications", {"important": 2, "before_code": True}, ctx())
     assert credit == 0.5 and "(missing)" in text and "not asked: order, ttl" in text
