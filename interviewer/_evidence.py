@@ -137,9 +137,11 @@ def _followups(spec: Mapping[str, Any], ctx: Context) -> Verdict:
     answered = [f for f in p.followups if f.answered]
     if len(answered) < spec.get("min_answered", 1):
         return 0.0, f"{len(answered)} follow-up(s) answered"
-    share = sum(f.share for f in answered) / len(answered)
+    # A follow-up asked and skipped names no concept: it counts, as an interviewer would.
+    share = sum(f.share for f in answered) / len(p.followups)
     need = spec.get("min_concepts", 0.5)
-    text = f"{len(answered)} follow-up(s) answered, naming {share:.0%} of the expected concepts"
+    text = (f"{len(answered)} of {len(p.followups)} follow-up(s) asked were answered, naming "
+            f"{share:.0%} of the expected concepts")
     return (min(1.0, share / need) if need else 1.0), text
 
 

@@ -210,7 +210,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """
     if _RUN is None:
         return
-    tests = [{"id": item.nodeid, "level": level_of(item.nodeid)} for item in session.items]
+    tests = [{"id": item.nodeid, "level": level_of(item.nodeid),
+              "measures": "measure" in getattr(item, "fixturenames", ())}
+             for item in session.items]
     _RUN.write({"event": "collected", "tests": tests})
     folder = Path(_RUN.config["tests"])
     for name in _RUN.config.get("hide", ()):
@@ -434,8 +436,9 @@ def solution() -> ModuleType:
 def measure() -> Callable[[str, float], None]:
     """Record a deterministic performance figure (operations, misses, bytes) for the rubric.
 
-    ``measure("misses", 1234)`` in a hidden test reports that figure; it counts
-    only if the test passes, and a name recorded several times is summed.
+    ``measure("misses", 1234)`` in a hidden test reports that figure; a name
+    recorded several times is summed. Figures count only when every test that
+    takes this fixture passes (see ``_testrun``).
     """
     run = _run()
     test_id = run.current

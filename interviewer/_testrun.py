@@ -216,6 +216,7 @@ class _Session:
         self.results: dict[str, TestResult] = {}
         self.kinds: dict[str, str | None] = {}
         self.measured: list[tuple[str, str, float]] = []
+        self.measuring: set[str] = set()   # tests that take the measure fixture
         self.collect_errors: list[str] = []
         self.internal_errors: list[str] = []
         self.status: int | None = None
@@ -302,6 +303,8 @@ class _Session:
                 if test["id"] not in self.levels:
                     self.order.append(test["id"])
                     self.levels[test["id"]] = test.get("level")
+                if test.get("measures"):
+                    self.measuring.add(test["id"])
         elif event == "internal-error":
             self.internal_errors.append(str(record.get("message")))
         elif event == "finished":
@@ -377,18 +380,18 @@ class _Session:
                          self._measures(results))
 
     def _measures(self, results: tuple[TestResult, ...]) -> dict[str, float]:
-        """Each recorded figure summed per name; a name is void if a test that recorded it failed.
+        """Each recorded figure summed per name, and none at all unless every measuring test passed.
 
-        A partial sum would make a solution that fails some measured tests look cheaper.
+        A test that fails before it records anything would otherwise leave a partial
+        sum, and a solution that fails measured tests would look cheaper than one that passes.
         """
         passed = {r.id for r in results if r.outcome == "pass"}
+        if not self.measuring <= passed:
+            return {}
         totals: dict[str, float] = {}
-        void: set[str] = set()
-        for test_id, name, value in self.measured:
-            if test_id not in passed:
-                void.add(name)
+        for _, name, value in self.measured:
             totals[name] = totals.get(name, 0.0) + value
-        return {name: total for name, total in totals.items() if name not in void}
+        return totals
 
     def _unreported(self, test_id: str) -> TestResult:
         if self.stop:

@@ -434,14 +434,29 @@ def test_counts_more_calls(solution, measure):
 
 
 def test_counts_failing(solution, measure):
+    assert solution.add(1, 1) == 3
     measure("probes", 10)
+'''
+
+UNMEASURED_FAILURE = '''
+
+
+def test_fails_without_measuring(solution):
     assert solution.add(1, 1) == 3
 '''
 
 
-def test_measures_from_passing_tests_are_summed_and_a_failing_test_voids_its_name(tmp_path):
+def test_measures_are_summed_per_name_when_every_measuring_test_passes(tmp_path):
+    tests = tmp_path / "test_level1.py"
+    tests.write_text(MEASURED.split("\n\ndef test_counts_failing")[0] + UNMEASURED_FAILURE)
+    report = run_tests(FIXTURES / "correct", [tests], limits=FAST)
+    assert [r.outcome for r in report.results] == ["pass", "pass", "fail"]
+    assert report.measures == {"calls": 5.0, "bytes": 64.0}
+
+
+def test_a_failing_measuring_test_voids_every_figure(tmp_path):
     tests = tmp_path / "test_level1.py"
     tests.write_text(MEASURED)
     report = run_tests(FIXTURES / "correct", [tests], limits=FAST)
     assert [r.outcome for r in report.results] == ["pass", "pass", "fail"]
-    assert report.measures == {"calls": 5.0, "bytes": 64.0}
+    assert report.measures == {}

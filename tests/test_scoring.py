@@ -108,6 +108,13 @@ def test_followup_evidence_is_the_share_of_concepts_named_against_the_need():
     assert evaluate("followups", {"min_answered": 2}, ctx())[0] == 0.0
 
 
+def test_a_skipped_followup_counts_as_naming_nothing():
+    skipped = FollowUpEvidence("memory", "How much memory?", False, 0, 3, (), ("a", "b", "c"))
+    asked = process(followups=(*process().followups, skipped))
+    credit, text = evaluate("followups", {"min_concepts": 0.5}, ctx(process=asked))
+    assert credit == pytest.approx(0.5) and "1 of 2 follow-up(s) asked were answered" in text
+
+
 def test_process_evidence_is_not_assessed_without_a_transcript():
     for kind in ("clarifications", "hints", "time", "followups"):
         assert evaluate(kind, {}, ctx(process=None)) == (None, "no transcript")
