@@ -95,6 +95,8 @@ def _build_question(files: QuestionFiles, statement: str) -> Question:
         summary=data.get("summary", ""),
         gating=data.get("gating", "time"),
         synonyms=_frozen({k: tuple(v) for k, v in data.get("synonyms", {}).items()}),
+        forbidden_libraries=_frozen({k: str(v).strip() for k, v in
+                                     data.get("forbidden_libraries", {}).items()}),
         phases=_frozen(data.get("phases", {})),
         idle_minutes=stuck.get("idle_minutes", 10.0),
         failed_runs=stuck.get("failed_runs", 3),

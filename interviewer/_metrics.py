@@ -73,36 +73,65 @@ class Metrics:
         }
 
 
-def measure(path: Path) -> Metrics:
-    """Radon's figures for one Python file."""
+def measure(path: Path, provided: Path | None = None) -> Metrics:
+    """Radon's figures for one Python file.
+
+    Functions left exactly as ``provided`` (the starter) has them are the
+    question's helpers, not the candidate's work, so they do not count towards
+    the complexity figures; the maintainability index and size are the file's.
+    """
     from radon.complexity import cc_rank, cc_visit
     from radon.metrics import mi_rank, mi_visit
     from radon.raw import analyze
 
     try:
         source = path.read_text(encoding="utf-8")
-        blocks = cc_visit(source)
+        blocks = list(_flatten(cc_visit(source)))
         raw = analyze(source)
         mi = mi_visit(source, multi=True)
     except (OSError, UnicodeDecodeError, SyntaxError) as error:
         return Metrics(file=path.name, error=f"could not measure {path.name}: {error}")
+    given = _provided_functions(provided)
     functions = tuple(
         FunctionComplexity(_qualified(block), block.lineno, block.complexity,
                            cc_rank(block.complexity))
-        for block in _flatten(blocks)
+        for block in blocks
+        if given.get(_qualified(block)) != _text_of(source, block)
     )
     return Metrics(file=path.name, functions=functions, maintainability=round(mi, 2),
                    maintainability_rank=mi_rank(mi), sloc=raw.sloc,
                    comments=raw.comments + raw.multi)
 
 
+def _text_of(source: str, block) -> str:
+    return "\n".join(source.splitlines()[block.lineno - 1:block.endline])
+
+
+def _provided_functions(provided: Path | None) -> dict[str, str]:
+    """Qualified name -> source of each function of the starter (none if it cannot be read)."""
+    from radon.complexity import cc_visit
+
+    if provided is None:
+        return {}
+    try:
+        source = provided.read_text(encoding="utf-8")
+        return {_qualified(b): _text_of(source, b) for b in _flatten(cc_visit(source))}
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return {}
+
+
 def _flatten(blocks):
-    """Functions and methods; classes contribute their methods, not themselves."""
+    """Functions and methods, each once; classes contribute their methods, not themselves.
+
+    radon lists a class's methods both inside the class and on their own.
+    """
+    seen = set()
     for block in blocks:
-        if hasattr(block, "methods"):
-            yield from block.methods
-        else:
-            yield block
+        for function in block.methods if hasattr(block, "methods") else (block,):
+            key = (_qualified(function), function.lineno)
+            if key not in seen:
+                seen.add(key)
+                yield function
 
 
 def _qualified(block) -> str:

@@ -87,6 +87,8 @@ class Question:
     summary: str = ""
     gating: str = "time"
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
+    #: Standard-library names the candidate must not use, each with the reason they are told.
+    forbidden_libraries: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     phases: Mapping[str, int] = field(default_factory=lambda: _frozen({}))
     idle_minutes: float = 10.0
     failed_runs: int = 3

@@ -41,16 +41,19 @@ class SandboxRunner:
     def run_examples(self, question: Question, workspace: Path) -> RunResult:
         return self._run(question, workspace, [question.folder / question.examples])
 
-    def run_hidden(self, question: Question, workspace: Path, level: int) -> RunResult:
+    def run_hidden(self, question: Question, workspace: Path, level: int, *,
+                   fail_fast: bool = False) -> RunResult:
         files = [question.folder / lv.tests for lv in question.levels if lv.id <= level]
-        return self._run(question, workspace, files)
+        return self._run(question, workspace, files, fail_fast)
 
-    def _run(self, question: Question, workspace: Path, files: list[Path]) -> RunResult:
+    def _run(self, question: Question, workspace: Path, files: list[Path],
+             fail_fast: bool = False) -> RunResult:
         from ._sandbox import Limits
         from ._testrun import run_tests
 
         limits = Limits(**vars(question.limits)) if question.limits else Limits()
-        report = run_tests(workspace, files, entry=question.entry, limits=limits)
+        report = run_tests(workspace, files, entry=question.entry, limits=limits,
+                           fail_fast=fail_fast)
         outcomes = tuple(
             TestOutcome(_short_name(r.id), r.level, r.outcome, r.message) for r in report.results
         )

@@ -100,7 +100,7 @@ def score_solution(
     """Grade the solution in ``folder`` against the question's rubric."""
     runner = runner or SandboxRunner()
     result = runner.run_hidden(question, folder, question.levels[-1].id)
-    metrics = measure(folder / question.entry)
+    metrics = measure(folder / question.entry, provided=question.folder / question.starter)
     ctx = Context(
         outcomes=result.outcomes,
         level_files={level.tests: level.id for level in question.levels},

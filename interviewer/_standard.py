@@ -120,7 +120,8 @@ def check_behaviour(files: QuestionFiles) -> list[Problem]:
         def run() -> Problem | None:
             if not path.is_file():
                 return Problem(path, 1, f"missing {what}")
-            result = _run_file(runner, question, path, last)
+            # Something that should fail need only fail once: stop at its first failure.
+            result = _run_file(runner, question, path, last, fail_fast=not should_pass)
             passed = result.verdict == "completed" and all(o.outcome == "pass"
                                                            for o in result.outcomes)
             if passed and should_pass:
@@ -162,7 +163,7 @@ def _check_reference_figures(files: QuestionFiles, measures: Mapping[str, float]
     return None
 
 
-def _run_file(runner, question, solution: Path, level: int):
+def _run_file(runner, question, solution: Path, level: int, fail_fast: bool = False):
     """Run one solution file as the candidate's entry, in a fresh workspace."""
     import tempfile
 
@@ -171,4 +172,4 @@ def _run_file(runner, question, solution: Path, level: int):
     with tempfile.TemporaryDirectory(prefix="interviewer-check-") as scratch:
         prepare_workspace(question, Path(scratch))
         (Path(scratch) / question.entry).write_bytes(solution.read_bytes())
-        return runner.run_hidden(question, Path(scratch), level)
+        return runner.run_hidden(question, Path(scratch), level, fail_fast=fail_fast)

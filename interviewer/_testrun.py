@@ -109,12 +109,15 @@ def run_tests(
     entry: str = "solution.py",
     limits: Limits = Limits(),  # noqa: B008 - frozen, so one shared default is safe
     support_files: Sequence[Path] = (),
+    fail_fast: bool = False,
 ) -> RunReport:
     """Run ``test_files`` against the ``entry`` module of ``solution_dir`` in the sandbox.
 
-    ``support_files`` (a conftest, data) are copied beside the tests. Raises
-    only for the caller's mistakes (missing test files, a missing folder);
-    whatever the solution does ends up in the report.
+    ``support_files`` (a conftest, data) are copied beside the tests. With
+    ``fail_fast`` the run stops at the first test that does not pass (enough to
+    show that a mutant is caught). Raises only for the caller's mistakes
+    (missing test files, a missing folder); whatever the solution does ends up
+    in the report.
     """
     started = time.monotonic()
     files = tuple(Path(f) for f in test_files)
@@ -124,7 +127,7 @@ def run_tests(
         return RunReport((), "no-tests", "There are no tests to run.", 0.0)
     try:
         with sandbox_dir(Path(solution_dir), choose_identity()) as box:
-            session = _Session(box, files, support, entry, limits, started)
+            session = _Session(box, files, support, entry, limits, started, fail_fast)
             session.run()
             return session.report()
     except OSError as error:
@@ -208,9 +211,10 @@ class _Session:
     """The results of one ``run_tests`` call, gathered over its attempts."""
 
     def __init__(self, box: SandboxDir, files: tuple[Path, ...], support: tuple[Path, ...],
-                 entry: str, limits: Limits, started: float) -> None:
+                 entry: str, limits: Limits, started: float, fail_fast: bool = False) -> None:
         self.box, self.files, self.support = box, files, support
         self.entry, self.limits, self.started = entry, limits, started
+        self.fail_fast = fail_fast
         self.order: list[str] = []
         self.levels: dict[str, int | None] = {}
         self.results: dict[str, TestResult] = {}
@@ -272,7 +276,7 @@ class _Session:
         return [sys.executable, "-m", "pytest", "-c", str(box.boot / "pytest.ini"),
                 "--rootdir", str(box.tests), "--confcutdir", str(box.tests),
                 "-p", "no:cacheprovider", "-p", PLUGIN_MODULE,
-                "-s", "--continue-on-collection-errors",
+                "-s", "--continue-on-collection-errors", *(["-x"] if self.fail_fast else []),
                 *(str(box.tests / f.name) for f in self.files)]
 
     def _env(self, config: Path) -> dict[str, str]:
@@ -327,6 +331,9 @@ class _Session:
                                            message)
         self.kinds[test_id] = kind
 
+    def _stopped_at_a_failure(self) -> bool:
+        return self.fail_fast and any(r.outcome != "pass" for r in self.results.values())
+
     def _after(self, result: ProcessResult, tracker: _Tracker) -> bool:
         """Decide from how the child ended; True to run the remaining tests again."""
         running = tracker.current
@@ -334,7 +341,7 @@ class _Session:
             self.setup_error = result.message
             return False
         if result.verdict == "exited" and tracker.finished:
-            if len(self.results) < len(self.order):
+            if len(self.results) < len(self.order) and not self._stopped_at_a_failure():
                 why = self.internal_errors[0] if self.internal_errors else f"status {self.status}"
                 self.crashes.append(f"the test run stopped early ({why})")
             return False
@@ -351,7 +358,7 @@ class _Session:
                           "timeout", time.monotonic() - tracker.since)
         else:
             self._crashed(running, result, tracker.importing)
-        return len(self.results) < len(self.order)
+        return len(self.results) < len(self.order) and not self._stopped_at_a_failure()
 
     def _crashed(self, running: str | None, result: ProcessResult, importing: bool) -> None:
         how = _ending(result.returncode)

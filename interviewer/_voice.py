@@ -122,6 +122,8 @@ LINES: dict[str, tuple[str, ...]] = {
     ),
     "language-python": ("Python, please. Everything runs on Python 3.11.",),
     "library-stdlib": ("Yes, {library} is in the standard library, so go ahead.",),
+    "library-partly": ("{library} is fine, except {names}: {reason}",),
+    "library-forbidden": ("Not {library} for this question, please: {reason}",),
     "library-other": (
         "Please stick to the standard library here; {library} isn't available in the test "
         "environment.",

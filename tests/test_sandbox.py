@@ -460,3 +460,12 @@ def test_a_failing_measuring_test_voids_every_figure(tmp_path):
     report = run_tests(FIXTURES / "correct", [tests], limits=FAST)
     assert [r.outcome for r in report.results] == ["pass", "pass", "fail"]
     assert report.measures == {}
+
+
+def test_fail_fast_stops_at_the_first_test_that_does_not_pass():
+    report = run_tests(FIXTURES / "partly_wrong", LEVELS, limits=FAST, fail_fast=True)
+    outcomes = [r.outcome for r in report.results]
+    assert "fail" in outcomes and outcomes.index("fail") == len(
+        [o for o in outcomes if o == "pass"])
+    assert all(r.message == "did not run" for r in report.results[outcomes.index("fail") + 1:])
+    assert report.verdict == "completed"

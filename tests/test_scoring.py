@@ -276,3 +276,20 @@ def test_score_finds_the_question_and_transcript_from_a_session(tmp_path):
     card = json.loads(result.stdout)
     assert card["question"] == "01"
     assert card["process"]["important_asked"] == ["missing-field"]
+
+
+def test_metrics_count_each_method_once_and_leave_out_the_provided_helpers(tmp_path):
+    from interviewer._metrics import measure
+
+    starter = tmp_path / "starter.py"
+    starter.write_text("class Helper:\n    def size(self, x):\n        if x:\n"
+                       "            return 1\n        return 0\n\n\n"
+                       "def solve(x):\n    raise NotImplementedError\n")
+    solution = tmp_path / "solution.py"
+    solution.write_text(starter.read_text().replace(
+        "    raise NotImplementedError\n",
+        "    for item in x:\n        if item:\n            return item\n    return None\n"))
+    names = [f.name for f in measure(solution).functions]
+    assert sorted(names) == ["Helper.size", "solve"]
+    assert [f.name for f in measure(solution, provided=starter).functions] == ["solve"]
+    assert measure(starter, provided=starter).functions == ()
