@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import cached_property
 
 from . import _state as phases
 from ._clock import format_duration
@@ -78,10 +79,6 @@ class Engine:
         self._followups: tuple[FollowUp, ...] = tuple(
             sorted(notes.followups, key=lambda f: f.difficulty)
         )
-        self._matcher = Matcher.from_specs(
-            [ClarificationSpec(c.id, c.examples, c.keywords) for c in question.clarifications],
-            {k: list(v) for k, v in question.synonyms.items()},
-        )
         self._answers = {c.id: c.answer for c in question.clarifications}
         self.state = State()
         self.transcript: list[Line] = []
@@ -114,6 +111,15 @@ class Engine:
         return render_transcript(self.transcript)
 
     # -- helpers ------------------------------------------------------------------------
+
+    @cached_property
+    def _matcher(self) -> Matcher:
+        """Built on the first question, not at start: the first prompt comes sooner."""
+        return Matcher.from_specs(
+            [ClarificationSpec(c.id, c.examples, c.keywords)
+             for c in self.question.clarifications],
+            {k: list(v) for k, v in self.question.synonyms.items()},
+        )
 
     def _say(self, key: str, **values: object) -> Reply:
         self.state.replies += 1
@@ -366,6 +372,14 @@ class Engine:
     def _library(self, library: str | None) -> list[Reply]:
         if not library:
             return [self._say("library-any")]
+        forbidden = self.question.forbidden_libraries
+        refused = _forbidding(library, tuple(forbidden))
+        if refused:
+            return [self._say("library-forbidden", library=refused, reason=forbidden[refused])]
+        inside = [name for name in forbidden if name.lower().startswith(library.lower() + ".")]
+        if inside:
+            return [self._say("library-partly", library=library, names=" or ".join(inside),
+                              reason=forbidden[inside[0]])]
         root = library.split(".")[0].lower()
         if root in sys.stdlib_module_names:
             return [self._say("library-stdlib", library=library)]
@@ -475,6 +489,17 @@ class Engine:
             return False
         deadline = self.state.deadline
         return not (self.state.format == "codesignal" and deadline is not None and at > deadline)
+
+
+def _forbidding(library: str, forbidden: tuple[str, ...]) -> str | None:
+    """The forbidden name that covers ``library``, as the question spells it.
+
+    ``functools.lru_cache`` is covered by ``functools.lru_cache`` and by ``functools``;
+    a module asked about alone is covered only when the whole module is forbidden.
+    """
+    asked = library.lower()
+    return next((name for name in forbidden
+                 if asked == name.lower() or asked.startswith(name.lower() + ".")), None)
 
 
 def _is_question(text: str) -> bool:

@@ -255,3 +255,19 @@ def test_measured_figures_are_shown_with_the_results(fixture_bank):
     assert "Measured" not in texts(plain)
     assert [format_figure(v) for v in (147734.0, 0.125, 1.5e6)] == ["147734", "0.125",
                                                                     "1500000"]
+
+
+def test_a_question_can_forbid_a_standard_library_name(fixture_bank):
+    from dataclasses import replace
+
+    question = replace(fixture_bank.get("01"), forbidden_libraries={
+        "collections.Counter": "counting the words yourself is the exercise."})
+    engine = Engine(question, fixture_bank.notes["01"])
+    engine.handle(Started(T0, question="01", format="live", seed=1, workspace="/tmp/ws",
+                          minutes=45))
+    assert texts(engine.handle(Said(at(1), text="can I use collections.Counter?"))) == (
+        "Not collections.Counter for this question, please: counting the words yourself is the "
+        "exercise.")
+    assert "except collections.Counter" in texts(engine.handle(
+        Said(at(2), text="can I use collections?")))
+    assert "go ahead" in texts(engine.handle(Said(at(3), text="can I use heapq?")))
