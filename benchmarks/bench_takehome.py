@@ -27,7 +27,7 @@ from interviewer.takehome import fast_machine, program_decoder, reference  # noq
 from interviewer.takehome.workspace_kernel import build_workspace_kernel  # noqa: E402
 
 TAKEHOME = REPO / "takehome"
-VECTOR_KERNEL = REPO / "tests" / "takehome" / "kernels" / "vector_kernel.py"
+VECTOR_KERNEL = REPO / "tests" / "reference" / "00" / "strong.py"
 FULL_SIZE = (10, 16, 256)
 
 

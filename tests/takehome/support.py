@@ -16,8 +16,8 @@ from interviewer.takehome import fast_machine, reference
 
 REPO = Path(__file__).resolve().parents[2]
 TAKEHOME = REPO / "takehome"
-KERNELS = Path(__file__).resolve().parent / "kernels"
-VECTOR_KERNEL = KERNELS / "vector_kernel.py"
+#: Question 00's strong reference: a vectorised kernel, never shipped to candidates.
+VECTOR_KERNEL = REPO / "tests" / "reference" / "00" / "strong.py"
 VECTORS = REPO / "tests" / "data" / "takehome" / "vectors.jsonl.gz"
 MACHINES: dict[str, type[reference.Machine]] = {
     "readable": reference.Machine,
