@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from . import _state as phases
 from ._clock import format_duration
-from ._concepts import concepts_named
 from ._events import (
     Commanded,
     Event,
@@ -27,8 +27,6 @@ from ._events import (
     WorkspaceChanged,
     format_figure,
 )
-from ._intents import Intent, detect_intent
-from ._matcher import ClarificationSpec, Matcher
 from ._model import FollowUp, InterviewerNotes, Question
 from ._replies import (
     INFO,
@@ -43,6 +41,13 @@ from ._replies import (
 )
 from ._state import FollowUpAnswer, HintTaken, State, Submission
 from ._voice import line
+
+if TYPE_CHECKING:
+    from ._intents import Intent
+    from ._matcher import Matcher
+
+# The text pipeline (stemmer, synonyms, fuzzy matching) is imported on the first
+# thing the candidate says, not at start, so the first prompt comes sooner.
 
 COMMANDS: dict[str, str] = {
     "hint": "the next hint for the current level",
@@ -115,6 +120,8 @@ class Engine:
     @cached_property
     def _matcher(self) -> Matcher:
         """Built on the first question, not at start: the first prompt comes sooner."""
+        from ._matcher import ClarificationSpec, Matcher
+
         return Matcher.from_specs(
             [ClarificationSpec(c.id, c.examples, c.keywords)
              for c in self.question.clarifications],
@@ -167,6 +174,8 @@ class Engine:
         text = event.text.strip()
         if not text:
             return []
+        from ._intents import detect_intent
+
         intent = detect_intent(text)
         if self.state.phase == phases.FOLLOWUPS and not self._intent_in_answer(intent, text):
             return self._on_answer(text)
@@ -326,6 +335,8 @@ class Engine:
         record = self.state.followups[-1]
         followup = next(f for f in self._followups if f.id == record.id)
         record.answer = f"{record.answer}\n{text}".strip()
+        from ._concepts import concepts_named
+
         named = concepts_named(record.answer, followup.concepts)
         record.concepts_named = tuple(named)
         share = len(named) / len(followup.concepts)

@@ -8,16 +8,27 @@ path (a tuple of keys and indices) to its 1-based line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ._problems import Problem
 
+if TYPE_CHECKING:
+    import yaml
+
 DataPath = tuple[str | int, ...]
-#: libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _loader() -> type:
+    """libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
+
+    Imported on first use: with the parse cache warm, a start needs no YAML at all.
+    """
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -42,10 +53,14 @@ class LocatedYaml:
 
 def load_plain(text: str) -> Any:
     """Plain data from YAML text, with the fast parser; for data files that need no lines."""
-    return yaml.load(text, Loader=_LOADER)
+    import yaml
+
+    return yaml.load(text, Loader=_loader())
 
 
 def _record_lines(node: yaml.Node, here: DataPath, lines: dict[DataPath, int]) -> None:
+    import yaml
+
     lines.setdefault(here, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -63,7 +78,9 @@ def load_located(path: Path, content: bytes | None = None) -> LocatedYaml | Prob
         text = (path.read_bytes() if content is None else content).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return Problem(path, 1, f"cannot read file: {error}")
-    loader = _LOADER(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
