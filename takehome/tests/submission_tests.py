@@ -139,4 +139,5 @@ for rank, threshold in enumerate(THRESHOLDS, start=1):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    # No progress dots: they would interleave with the lines printed above.
+    unittest.main(verbosity=0)
