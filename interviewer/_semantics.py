@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # Lines that read as Python rather than prose or pseudocode.
 _CODE_LINE = re.compile(
     r"^\s*(def |class |import |from \S+ import |return\b|lambda\b|for \w+ in .*:$|if .*:$)"
-    r"|self\.\w+|\.\w+\(.*\)|```"
+    r"|self\.\w+|\w\.\w+\(.*\)|```"
 )
 
 

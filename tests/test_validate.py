@@ -213,3 +213,16 @@ def test_strict_checks_the_reference_figure_of_each_measure_item(question):
         f"reference records 5"]
     edit(question / "_rubric.yaml", "reference: 7", "reference: 5")
     assert strict_errors(question) == []
+
+
+@pytest.mark.parametrize("text,is_code", [
+    ("order: F0..F(m-1), then B0..B(m-1)", False),
+    ("pop the smallest due time and credit it", False),
+    ("call heapq.heappush(heap, item) on every insert", True),
+    ("def helper(x):", True),
+    ("self.counts[word] += 1", True),
+])
+def test_hints_that_read_like_code_are_told_from_pseudocode(text, is_code):
+    from interviewer._semantics import looks_like_code
+
+    assert looks_like_code(text) is is_code
