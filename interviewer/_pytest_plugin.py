@@ -437,8 +437,8 @@ def measure() -> Callable[[str, float], None]:
     """Record a deterministic performance figure (operations, misses, bytes) for the rubric.
 
     ``measure("misses", 1234)`` in a hidden test reports that figure; a name
-    recorded several times is summed. Figures count only when every test that
-    takes this fixture passes (see ``_testrun``).
+    recorded several times is summed. A failing test that takes this fixture
+    voids the names recorded in its file (see ``_testrun``).
     """
     run = _run()
     test_id = run.current

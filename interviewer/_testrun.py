@@ -387,17 +387,19 @@ class _Session:
                          self._measures(results))
 
     def _measures(self, results: tuple[TestResult, ...]) -> dict[str, float]:
-        """Each recorded figure summed per name, and none at all unless every measuring test passed.
+        """Each recorded figure summed per name; void where a measuring test of its file failed.
 
         A test that fails before it records anything would otherwise leave a partial
-        sum, and a solution that fails measured tests would look cheaper than one that passes.
+        sum, and a solution that fails measured tests would look cheaper than one that
+        passes. The test's file (its level) is what ties it to the names it would record.
         """
         passed = {r.id for r in results if r.outcome == "pass"}
-        if not self.measuring <= passed:
-            return {}
+        failed_files = {_file_of(test_id) for test_id in self.measuring - passed}
+        void = {name for test_id, name, _ in self.measured if _file_of(test_id) in failed_files}
         totals: dict[str, float] = {}
         for _, name, value in self.measured:
-            totals[name] = totals.get(name, 0.0) + value
+            if name not in void:
+                totals[name] = totals.get(name, 0.0) + value
         return totals
 
     def _unreported(self, test_id: str) -> TestResult:
@@ -464,6 +466,11 @@ def _ending(code: int | None) -> str:
         except ValueError:
             return f"was killed by signal {-code}"
     return f"exited with status {code}"
+
+
+def _file_of(test_id: str) -> str:
+    """``test_level2.py::test_x`` -> ``test_level2.py``."""
+    return test_id.split("::", 1)[0]
 
 
 def _name(test_id: str) -> str:

@@ -454,12 +454,18 @@ def test_measures_are_summed_per_name_when_every_measuring_test_passes(tmp_path)
     assert report.measures == {"calls": 5.0, "bytes": 64.0}
 
 
-def test_a_failing_measuring_test_voids_every_figure(tmp_path):
+def test_a_failing_measuring_test_voids_the_figures_of_its_file(tmp_path):
     tests = tmp_path / "test_level1.py"
     tests.write_text(MEASURED)
-    report = run_tests(FIXTURES / "correct", [tests], limits=FAST)
-    assert [r.outcome for r in report.results] == ["pass", "pass", "fail"]
-    assert report.measures == {}
+    other = tmp_path / "test_level2.py"
+    other.write_text('''
+def test_counts_scales(solution, measure):
+    assert solution.scale([1], 2) == [2]
+    measure("scales", 1)
+''')
+    report = run_tests(FIXTURES / "correct", [tests, other], limits=FAST)
+    assert [r.outcome for r in report.results] == ["pass", "pass", "fail", "pass"]
+    assert report.measures == {"scales": 1.0}
 
 
 def test_fail_fast_stops_at_the_first_test_that_does_not_pass():
