@@ -391,10 +391,14 @@ class _Session:
 
         A test that fails before it records anything would otherwise leave a partial
         sum, and a solution that fails measured tests would look cheaper than one that
-        passes. The test's file (its level) is what ties it to the names it would record.
+        passes. The test's file (its level) is what ties it to the names it would record;
+        when nothing in that file recorded a figure, every figure is void.
         """
         passed = {r.id for r in results if r.outcome == "pass"}
         failed_files = {_file_of(test_id) for test_id in self.measuring - passed}
+        recording_files = {_file_of(test_id) for test_id, _, _ in self.measured}
+        if failed_files - recording_files:   # no way to tell which names it would record
+            return {}
         void = {name for test_id, name, _ in self.measured if _file_of(test_id) in failed_files}
         totals: dict[str, float] = {}
         for _, name, value in self.measured:

@@ -468,6 +468,20 @@ def test_counts_scales(solution, measure):
     assert report.measures == {"scales": 1.0}
 
 
+def test_a_measuring_test_that_fails_before_any_figure_of_its_file_voids_all(tmp_path):
+    recorded = tmp_path / "test_level1.py"
+    recorded.write_text(MEASURED.split("\n\ndef test_counts_failing")[0])
+    silent = tmp_path / "test_level2.py"
+    silent.write_text('''
+def test_fails_before_measuring(solution, measure):
+    assert solution.add(1, 1) == 3
+    measure("calls", 100)
+''')
+    report = run_tests(FIXTURES / "correct", [recorded, silent], limits=FAST)
+    assert [r.outcome for r in report.results] == ["pass", "pass", "fail"]
+    assert report.measures == {}
+
+
 def test_fail_fast_stops_at_the_first_test_that_does_not_pass():
     report = run_tests(FIXTURES / "partly_wrong", LEVELS, limits=FAST, fail_fast=True)
     outcomes = [r.outcome for r in report.results]
