@@ -170,3 +170,13 @@ def test_terminal_ctrl_d_saves_and_exits(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_missing_dependency_is_one_line_not_a_traceback(tmp_path):
+    code = ("import runpy, sys; sys.modules['rich'] = None; sys.argv = ['interviewer', 'list'];"
+            "runpy.run_module('interviewer', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 2
+    assert "the dependency 'rich' is not installed" in result.stderr
+    assert "Traceback" not in result.stderr
