@@ -47,8 +47,8 @@ def _console() -> Console:
                    width=100)
 
 
-def _bank(args: Namespace, console: Console) -> Bank:
-    bank = load_bank(args.bank)
+def _bank(args: Namespace, console: Console, only: str | None = None) -> Bank:
+    bank = load_bank(args.bank, only=only)
     for problem in bank.problems:
         console.print(f"warning: {problem} (question skipped; see `interviewer validate`)",
                       markup=False, style="yellow")
@@ -156,7 +156,9 @@ def _choose_minutes(args: Namespace, fmt: str, lines: LineSource, console: Conso
 
 def cmd_start(args: Namespace) -> int:
     console = _console()
-    bank = _bank(args, console)
+    # A named question and format need only that question's folder: a quicker start.
+    named = args.question if args.format and args.question != "random" else None
+    bank = _bank(args, console, only=named)
     if not len(bank):
         return _fail("no questions could be loaded; run `interviewer validate` for details")
     toolbar = _Toolbar()

@@ -176,14 +176,22 @@ def question_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and p.name[:2].isdigit())
 
 
-def load_bank(root: Path | str | None = None) -> Bank:
-    """Load every question under ``root`` (default: the built-in bank)."""
+def load_bank(root: Path | str | None = None, *, only: str | None = None) -> Bank:
+    """Load every question under ``root`` (default: the built-in bank).
+
+    ``only`` names one question id: its folder (``NN-slug``) alone is loaded, which
+    is all a session started with ``--question`` needs. When no folder carries that
+    prefix the whole bank is loaded, so a question is never missed for its folder name.
+    """
     folder = Path(root) if root is not None else bank_root()
     bank = Bank(root=folder)
     if not folder.is_dir():
         bank.problems.append(Problem(folder, 1, "question folder does not exist"))
         return bank
-    for question_folder in question_folders(folder):
+    folders = question_folders(folder)
+    key = only.zfill(2) if only and only.isdigit() else only
+    chosen = [f for f in folders if key and f.name.split("-", 1)[0] == key]
+    for question_folder in chosen or folders:
         try:
             question, notes = load_question(question_folder)
         except QuestionError as error:

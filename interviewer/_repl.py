@@ -11,10 +11,10 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from rich.console import Console
-from rich.markdown import Markdown
+from rich.markdown import CodeBlock, Markdown
 from rich.panel import Panel
 from rich.text import Text
 
@@ -73,6 +73,25 @@ class TerminalLines:
             return None
 
 
+class _PlainCodeBlock(CodeBlock):
+    """A code block shown as written, without syntax colouring.
+
+    Colouring needs pygments to compile its Python lexer, about a quarter of a
+    second on these machines, before the candidate sees the first prompt.
+    """
+
+    def __rich_console__(self, console, options):
+        code = str(self.text).rstrip()
+        yield Panel(Text(code, style="bold"), expand=False, border_style="dim")
+
+
+class QuestionMarkdown(Markdown):
+    """``QUESTION.md`` rendered by rich, its code blocks verbatim and uncoloured."""
+
+    elements: ClassVar[dict] = {**Markdown.elements, "fence": _PlainCodeBlock,
+                                "code_block": _PlainCodeBlock}
+
+
 class Renderer:
     """Turns replies into rich renderables; plain text when output is not a terminal."""
 
@@ -88,7 +107,7 @@ class Renderer:
         out = self.console
         if reply.kind == STATEMENT:
             if self.rich_markdown:
-                out.print(Markdown(reply.text))
+                out.print(QuestionMarkdown(reply.text))
             else:
                 out.out(reply.text, highlight=False)
         elif reply.kind == SAY:

@@ -38,6 +38,22 @@ def test_piped_session_has_no_escape_codes_and_shows_the_question(tmp_path):
     assert "you> /hint" in result.stdout
 
 
+def test_question_markdown_shows_code_blocks_verbatim():
+    import io
+
+    from rich.console import Console
+
+    from interviewer._repl import QuestionMarkdown
+
+    code = "db.set('a', 'b', 'c')\nassert db.get('a', 'b') == 'c'  # [x] *not* markup"
+    console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system=None)
+    console.print(QuestionMarkdown(f"# Title\n\nSome *text*.\n\n```python\n{code}\n```\n"))
+    shown = console.file.getvalue()
+    for row in code.splitlines():
+        assert row in shown
+    assert "Some text." in shown
+
+
 def test_piped_selection_of_format_and_question(tmp_path):
     result = run_cli(["--seed", "2"], "codesignal\n01\n/time\n", tmp_path)
     assert result.returncode == 0, result.stderr

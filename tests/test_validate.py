@@ -115,6 +115,16 @@ def test_broken_question_does_not_stop_the_bank(tmp_path, question):
     assert any("category" in str(p) and "02-broken" in str(p) for p in bank.problems)
 
 
+def test_a_bank_loaded_for_one_question_reads_only_its_folder(tmp_path, question):
+    broken = question.parent / "02-broken"
+    shutil.copytree(question, broken)
+    edit(broken / "script.yaml", "category: known", "category: astrology")
+    bank = load_bank(question.parent, only="1")
+    assert list(bank.questions) == ["01"] and not bank.problems
+    everything = load_bank(question.parent, only="07")   # no such folder: load them all
+    assert list(everything.questions) == ["01"] and everything.problems
+
+
 def test_validate_command_exit_code_and_output(question):
     edit(question / "script.yaml", "minutes: 45", "minutes: 5")
     result = subprocess.run([sys.executable, "-m", "interviewer", "validate", str(question)],
