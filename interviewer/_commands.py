@@ -56,10 +56,22 @@ def _bank(args: Namespace, console: Console, only: str | None = None) -> Bank:
 
 
 class _Toolbar:
-    """The bottom toolbar's text and colour, once an interview exists."""
+    """The bottom toolbar's text and colour, once an interview exists; and what the
+    interviewer says while the candidate is quiet at the prompt."""
 
     def __init__(self) -> None:
         self.interview: Interview | None = None
+        self.renderer: Renderer | None = None
+
+    def idle(self):
+        """Let time pass; a function that shows what the interviewer said, if anything."""
+        if self.interview is None or self.renderer is None:
+            return None
+        replies = self.interview.tick()
+        if not replies:
+            return None
+        renderer = self.renderer
+        return lambda: renderer.show(replies)
 
     def __call__(self):
         from prompt_toolkit.formatted_text import FormattedText
@@ -75,7 +87,7 @@ def _line_source(args: Namespace, console: Console, toolbar: _Toolbar) -> LineSo
     from ._engine import COMMANDS
 
     history = data_dir(args.data_dir) / "input-history"
-    return TerminalLines(history, toolbar=toolbar, commands=list(COMMANDS))
+    return TerminalLines(history, toolbar=toolbar, commands=list(COMMANDS), on_idle=toolbar.idle)
 
 
 def _questions_table(bank: Bank) -> Table:
@@ -205,6 +217,7 @@ def _converse(interview: Interview, console: Console, lines: LineSource, toolbar
               folder: Path) -> int:
     toolbar.interview = interview
     renderer = Renderer(console, rich_markdown=_interactive())
+    toolbar.renderer = renderer
     renderer.show(interview.history)
     try:
         return run_loop(interview, lines, renderer, folder / "transcript.txt")

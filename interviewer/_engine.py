@@ -27,6 +27,7 @@ from ._events import (
     WorkspaceChanged,
     format_figure,
 )
+from ._formats import Format, get_format
 from ._model import FollowUp, InterviewerNotes, Question
 from ._replies import (
     INFO,
@@ -59,6 +60,8 @@ COMMANDS: dict[str, str] = {
     "transcript": "the conversation so far",
     "save": "save the transcript to a file (/save PATH)",
     "feedback": "end the interview and get your report",
+    "grade": "the grade of your report (practice shows it only when asked)",
+    "pause": "pause the clock, and /pause again to carry on (practice only)",
     "help": "this list",
     "quit": "leave; the session is saved and can be resumed",
 }
@@ -68,12 +71,9 @@ _MAX_WORDS_FOR_INTENT_IN_ANSWER = 8
 
 
 def effective_gating(question: Question, format_name: str) -> str:
-    """How levels open: CodeSignal gates on passing, practice never gates."""
-    if format_name == "codesignal":
-        return "pass"
-    if format_name == "practice":
-        return "free"
-    return question.gating
+    """How levels open: the format's rule (CodeSignal gates on passing, practice never
+    gates), else the question's own."""
+    return get_format(format_name).gating or question.gating
 
 
 class Engine:
@@ -132,8 +132,16 @@ class Engine:
         self.state.replies += 1
         return Reply(SAY, line(key, self.state.seed, self.state.replies, **values))
 
+    @property
+    def _format(self) -> Format:
+        return get_format(self.state.format)
+
     def _elapsed(self) -> float:
         return self._now - self.state.started_at
+
+    def _active_elapsed(self) -> float:
+        """Time spent in the session, pauses left out."""
+        return self._elapsed() - self.state.paused_seconds(self._now)
 
     def _time_left(self) -> float | None:
         deadline = self.state.deadline
@@ -176,12 +184,13 @@ class Engine:
             return []
         from ._intents import detect_intent
 
+        back = self._unpause()
         intent = detect_intent(text)
         if self.state.phase == phases.FOLLOWUPS and not self._intent_in_answer(intent, text):
-            return self._on_answer(text)
+            return back + self._on_answer(text)
         if intent is not None:
-            return self._on_intent(intent)
-        return self._on_question(text)
+            return back + self._on_intent(intent)
+        return back + self._on_question(text)
 
     def _intent_in_answer(self, intent: Intent | None, text: str) -> bool:
         if intent is None or intent.name not in _INTENTS_IN_ANSWERS:
@@ -221,7 +230,7 @@ class Engine:
         name, argument = event.name, event.argument.strip()
         if name not in COMMANDS:
             return [self._say("unknown-command", name=name)]
-        replies = []
+        replies = self._unpause() if name not in ("pause", "time", "help") else []
         if argument and name != "save":
             replies.append(self._say("ignored-argument", name=name, argument=argument[:60]))
         actions: dict[str, Callable[[], list[Reply]]] = {
@@ -232,6 +241,8 @@ class Engine:
             "transcript": lambda: [Reply(TRANSCRIPT, self.transcript_text())],
             "help": lambda: [self._help()],
             "feedback": self._feedback,
+            "grade": self._grade,
+            "pause": self._pause,
             "quit": lambda: [self._say("goodbye")],
             "run": lambda: [],
             "submit": lambda: [],
@@ -244,11 +255,48 @@ class Engine:
         if state.first_code_at is None:
             state.first_code_at = event.at
         state.last_change_at = event.at
+        foreign, state.foreign_code = state.foreign_code, bool(event.language)
+        if event.language and not foreign and state.phase not in (phases.FEEDBACK,
+                                                                  phases.ENDED):
+            # Once when other-language code appears, and again only if it comes back.
+            return self._language(event.language, in_workspace=True)
         return []
 
     def _on_scored(self, event: Scored) -> list[Reply]:
-        self.state.enter(phases.FEEDBACK, event.at)
+        state = self.state
+        state.enter(phases.FEEDBACK, event.at)
+        state.grade, state.score = event.grade, event.score
         return [Reply(SAY, event.summary)] if event.summary else []
+
+    # -- pause and grade --------------------------------------------------------------------
+
+    def _pause(self) -> list[Reply]:
+        state = self.state
+        if not self._format.pausable:
+            return [self._say("pause-refused")]
+        if state.paused_since is not None:
+            return self._unpause()
+        if state.phase in (phases.FEEDBACK, phases.ENDED):
+            return [self._say("refused-after-feedback")]
+        state.paused_since = self._now
+        return [self._say("paused")]
+
+    def _unpause(self) -> list[Reply]:
+        """Anything the candidate does after a pause starts the clock again."""
+        state = self.state
+        if state.paused_since is None:
+            return []
+        away = self._now - state.paused_since
+        state.pauses.append((state.paused_since, self._now))
+        state.paused_since = None
+        state.last_offer_at = self._now        # the idle timer starts again too
+        return [self._say("unpaused", away=format_duration(away))]
+
+    def _grade(self) -> list[Reply]:
+        state = self.state
+        if state.phase != phases.FEEDBACK:
+            return [self._say("grade-early")]
+        return [self._say("grade", grade=state.grade, score=f"{state.score:.0%}")]
 
     # -- phases and levels --------------------------------------------------------------
 
@@ -313,12 +361,24 @@ class Engine:
             return self._next()
         return [self._say("wrapup-again")]
 
-    def _to_followups(self) -> list[Reply]:
+    def _to_followups(self, announce: bool = True) -> list[Reply]:
         self.state.enter(phases.FOLLOWUPS, self._now)
-        return [self._say("to-followups"), *self._ask_next_followup()]
+        opening = [self._say("to-followups")] if announce else []
+        return [*opening, *self._ask_next_followup()]
+
+    def _wrap_up(self) -> list[Reply]:
+        """Time is up during the discussion: the current follow-up is the last."""
+        record = self.state.followups[-1] if self.state.followups else None
+        if record is not None and not record.answer:
+            record.skipped = True
+        self.state.enter(phases.WRAPUP, self._now)
+        return [self._say("wrapup")]
 
     def _eligible_followups(self) -> list[FollowUp]:
         asked = {answer.id for answer in self.state.followups}
+        limit = self._format.max_followups
+        if limit is not None and len(asked) >= limit:
+            return []
         reached = max(self.state.levels_passed | {self.state.level})
         return [f for f in self._followups if f.id not in asked and f.after_level <= reached]
 
@@ -364,7 +424,7 @@ class Engine:
     def _time_reply(self) -> list[Reply]:
         left = self._time_left()
         if left is None:
-            return [self._say("untimed", elapsed=format_duration(self._elapsed()))]
+            return [self._say("untimed", elapsed=format_duration(self._active_elapsed()))]
         return [self._say("time-left", time_left=format_duration(left),
                           time_box=format_duration(self.state.minutes * 60))]
 
@@ -373,12 +433,15 @@ class Engine:
         rows.append("Anything else you type is said to the interviewer.")
         return Reply(INFO, "Commands:\n" + "\n".join(rows))
 
-    def _language(self, language: str | None) -> list[Reply]:
+    def _language(self, language: str | None, in_workspace: bool = False) -> list[Reply]:
+        """A polite redirect to Python: in full the first time, briefly after that."""
         if not language or language.lower() == "python":
             return [self._say("language-python")]
         self.state.language_redirects += 1
-        key = "language" if self.state.language_redirects == 1 else "language-again"
-        return [self._say(key, entry=self.question.entry)]
+        if self.state.language_redirects > 1:
+            return [self._say("language-again", entry=self.question.entry)]
+        key = "language-workspace" if in_workspace else "language"
+        return [self._say(key, entry=self.question.entry, language=language)]
 
     def _library(self, library: str | None) -> list[Reply]:
         if not library:
@@ -452,26 +515,56 @@ class Engine:
     # -- the clock ------------------------------------------------------------------------
 
     def _clock_checks(self, event: Event) -> list[Reply]:
-        replies = self._reminder()
+        if self.state.paused_since is not None:
+            return []
+        replies = self._phase_clock() or self._reminder()
         if not replies and isinstance(event, Ticked | WorkspaceChanged):
             replies = self._stuck_offer()
         return replies
+
+    def _phase_clock(self) -> list[Reply]:
+        """Formats with a phase plan move on by the clock, as a live interviewer does."""
+        plan, left = self._format.plan, self._time_left()
+        if plan is None or left is None:
+            return []
+        box = self.state.minutes * 60
+        phase = self.state.phase
+        if phase == phases.CLARIFY and self._elapsed() >= plan.clarify_seconds(box):
+            return [self._say("clock-to-coding"), *self._start_coding()]
+        if phase == phases.IMPLEMENT and 0 < left <= plan.followup_seconds(box):
+            self._mark_reminders(left)
+            return [self._say("clock-to-followups", time_left=format_duration(left)),
+                    *self._to_followups(announce=False)]
+        return []
+
+    def _mark_reminders(self, left: float) -> None:
+        """Reminders the moment has passed, marked as given: one announcement says it all."""
+        box = self.state.minutes * 60
+        self.state.reminders.update(name for name, at in self._reminder_marks(box)
+                                    if left <= at < box)
+
+    @staticmethod
+    def _reminder_marks(box: float) -> list[tuple[str, float]]:
+        return [("up", 0.0), ("5", 300.0), ("15", 900.0), ("half", box / 2)]
 
     def _reminder(self) -> list[Reply]:
         left = self._time_left()
         if left is None:
             return []
         box = self.state.minutes * 60
-        marks = [("up", 0.0), ("5", 300.0), ("15", 900.0), ("half", box / 2)]
-        crossed = [(name, at) for name, at in marks
+        crossed = [(name, at) for name, at in self._reminder_marks(box)
                    if left <= at < box and name not in self.state.reminders]
         if not crossed:
             return []
         self.state.reminders.update(name for name, _ in crossed)
         name = crossed[0][0]
-        replies = [self._say(f"reminder-{name}", time_left=format_duration(left))]
+        talking = self.state.phase in (phases.FOLLOWUPS, phases.WRAPUP)
+        key = f"reminder-{name}-talk" if talking and name in ("15", "5") else f"reminder-{name}"
+        replies = [self._say(key, time_left=format_duration(left))]
         if name == "up" and self.state.phase == phases.IMPLEMENT:
             replies += self._to_followups()
+        elif name == "up" and self.state.phase == phases.FOLLOWUPS:
+            replies += self._wrap_up()
         return replies
 
     def _stuck_offer(self) -> list[Reply]:
@@ -499,7 +592,8 @@ class Engine:
         if self.state.phase in (phases.FEEDBACK, phases.ENDED):
             return False
         deadline = self.state.deadline
-        return not (self.state.format == "codesignal" and deadline is not None and at > deadline)
+        late = deadline is not None and at > deadline
+        return not (late and self._format.refuses_late_submissions)
 
 
 def _forbidding(library: str, forbidden: tuple[str, ...]) -> str | None:

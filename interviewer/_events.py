@@ -103,6 +103,8 @@ class WorkspaceChanged(Event):
     """The candidate's entry file changed (its digest), seen before the next event."""
 
     digest: str = ""
+    #: The language the entry file is written in when it is not Python, else "".
+    language: str = ""
     type: ClassVar[str] = "workspace"
 
 

@@ -106,6 +106,8 @@ def _hints(spec: Mapping[str, Any], ctx: Context) -> Verdict:
     taken = p.hints
     text = "no hints taken" if not taken else "hints: " + ", ".join(
         f"level {h.level} rung {h.rung} ({h.kind})" for h in taken)
+    if p.free_hints:
+        return None, text + " (hints are free in practice)"
     credit = 1.0
     if "max" in spec and len(taken) > spec["max"]:
         credit = max(0.0, 1.0 - 0.25 * (len(taken) - spec["max"]))

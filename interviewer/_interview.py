@@ -8,12 +8,14 @@ the log alone can rebuild the session.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from ._clock import Clock, SystemClock
 from ._engine import COMMANDS, Engine
 from ._events import Commanded, Event, Said, Scored, Started, TestsRan, Ticked, WorkspaceChanged
+from ._formats import get_format
 from ._loader import Bank
 from ._log import EventLog, read_log
 from ._model import InterviewerNotes, Question
@@ -189,7 +191,43 @@ class Interview:
         if digest == self._digest:
             return []
         self._digest = digest
-        return self._feed(WorkspaceChanged(self.clock.now(), digest=digest))
+        return self._feed(WorkspaceChanged(self.clock.now(), digest=digest,
+                                           language=self._entry_language()))
+
+    def _entry_language(self) -> str:
+        from ._languages import foreign_language
+
+        try:
+            source = (self.workspace / self.question.entry).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+        return foreign_language(source)
+
+    def solution_folder(self) -> Path:
+        """What the report scores: the workspace, or in formats where only the last
+        accepted submission counts, the copy taken when it was made."""
+        if not get_format(self.state.format).scores_last_submission:
+            return self.workspace
+        copy = self._submission_copy()
+        if not (copy / self.question.entry).is_file():    # nothing submitted: the starter
+            copy.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.question.folder / self.question.starter,
+                            copy / self.question.entry)
+        return copy
+
+    def _submission_copy(self) -> Path:
+        """Where the last submission is kept: beside the log, else hidden in the workspace."""
+        if self.log:
+            return self.log.path.parent / "last-submission"
+        return self.workspace / ".interviewer" / "last-submission"
+
+    def _keep_submission(self) -> None:
+        copy = self._submission_copy()
+        try:
+            copy.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.workspace / self.question.entry, copy / self.question.entry)
+        except OSError:
+            pass   # the report then scores the copy of the submission before, if any
 
     def _run_tests(self, kind: str) -> list[Reply]:
         now = self.clock.now()
@@ -198,6 +236,8 @@ class Interview:
         if kind == "run":
             result = self.runner.run_examples(self.question, self.workspace)
         else:
+            if get_format(self.state.format).scores_last_submission:
+                self._keep_submission()
             result = self.runner.run_hidden(self.question, self.workspace, self.state.level)
         return self._feed(TestsRan(self.clock.now(), kind=kind, level=self.state.level,
                                    verdict=result.verdict, detail=result.detail,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ._formats import get_format
 from ._model import InterviewerNotes, Question
 from ._state import PHASES, State
 
@@ -50,6 +51,9 @@ class ProcessEvidence:
     level_minutes: dict[int, float] = field(default_factory=dict)
     followups: tuple[FollowUpEvidence, ...] = ()
     reached_followups: bool = False
+    #: The format made hints free (practice): hint items are then not assessed.
+    free_hints: bool = False
+    paused_minutes: float = 0.0
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -104,4 +108,6 @@ def process_evidence(question: Question, notes: InterviewerNotes, state: State,
         level_minutes=_spans(dict(state.level_opened), coding_end),
         followups=_followup_evidence(state, notes),
         reached_followups="followups" in state.phase_started,
+        free_hints=get_format(state.format).free_hints,
+        paused_minutes=round(state.paused_seconds(now) / 60, 1),
     )

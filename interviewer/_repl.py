@@ -8,8 +8,9 @@ reading when input is piped, so the REPL can be scripted with no escape codes.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar, Protocol
 
@@ -47,10 +48,20 @@ class PipedLines:
         return line.rstrip("\n")
 
 
+IDLE_CHECK_SECONDS = float(os.environ.get("INTERVIEWER_IDLE_CHECK_SECONDS", "5"))
+
+
 class TerminalLines:
-    """prompt-toolkit input: persistent history, command completion, a live toolbar."""
+    """prompt-toolkit input: persistent history, command completion, a live toolbar.
+
+    While the candidate is away in their editor the prompt just waits, but a real
+    interviewer would still speak up ("five minutes left", "let's move on"). So
+    every few seconds ``on_idle`` is asked for anything to say, and what it returns
+    is printed above the prompt, which is then drawn again.
+    """
 
     def __init__(self, history_file: Path, toolbar=None, commands: list[str] | None = None,
+                 on_idle: Callable[[], Callable[[], None] | None] | None = None,
                  **session_options) -> None:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.completion import WordCompleter
@@ -65,12 +76,31 @@ class TerminalLines:
         self._session = PromptSession(history=history, completer=completer,
                                       bottom_toolbar=toolbar, refresh_interval=1.0,
                                       complete_while_typing=False, **session_options)
+        self.on_idle = on_idle
 
     def ask(self, prompt: str) -> str | None:
         try:
-            return self._session.prompt(prompt)
+            return self._session.prompt(prompt, pre_run=self._watch_the_clock)
         except EOFError:
             return None
+
+    def _watch_the_clock(self) -> None:
+        if self.on_idle is None:
+            return
+        from prompt_toolkit.application import get_app
+
+        get_app().create_background_task(self._idle_loop())
+
+    async def _idle_loop(self) -> None:
+        import asyncio
+
+        from prompt_toolkit.application import run_in_terminal
+
+        while True:
+            await asyncio.sleep(IDLE_CHECK_SECONDS)
+            show = self.on_idle() if self.on_idle else None
+            if show is not None:
+                await run_in_terminal(show)
 
 
 class _PlainCodeBlock(CodeBlock):

@@ -17,11 +17,17 @@ KIND_LABELS = {"must-fix": "Must fix", "should-fix": "Should fix", "note": "Note
                "strength": "Strength"}
 
 
-def render_text(card: Scorecard) -> str:
-    """The report as plain text: what the transcript records and pipes print."""
-    rows = [f"Feedback for question {card.question}: {card.title}",
-            f"Grade: {card.grade} (score {card.score:.0%})"]
-    if card.capped_by:
+def render_text(card: Scorecard, show_grade: bool = True) -> str:
+    """The report as plain text: what the transcript records and pipes print.
+
+    Practice keeps the grade out (``show_grade=False``) until the candidate asks.
+    """
+    rows = [f"Feedback for question {card.question}: {card.title}"]
+    if not show_grade:
+        rows.append("Grade: not shown in practice; type /grade if you want it.")
+    else:
+        rows.append(f"Grade: {card.grade} (score {card.score:.0%})")
+    if card.capped_by and show_grade:
         rows.append(f"  capped because '{card.capped_by}' was not met")
     if card.verdict != "completed":
         rows.append(f"Test run: {card.detail or card.verdict}")
@@ -75,6 +81,9 @@ def process_lines(process: dict[str, Any] | None) -> list[str]:
         f"Coding time: {process['minutes_used']:g} of {box} minutes" if box
         else f"Coding time: {process['minutes_used']:g} minutes (untimed)",
     ]
+    if process.get("paused_minutes"):
+        lines.append(f"Paused: {process['paused_minutes']:g} minutes (the times below "
+                     "include the pauses)")
     if process["phase_minutes"]:
         lines.append("Time per phase: " + _minutes(process["phase_minutes"], ""))
     if process["level_minutes"]:

@@ -67,6 +67,11 @@ class State:
     last_offer_at: float | None = None
     reminders: set[str] = field(default_factory=set)
     language_redirects: int = 0
+    foreign_code: bool = False                                  # workspace holds another language
+    paused_since: float | None = None
+    pauses: list[tuple[float, float]] = field(default_factory=list)
+    grade: str = ""                                             # set when the report is made
+    score: float = 0.0
     feedback_confirmed: bool = False                            # asked once while coding
     replies: int = 0                                            # counter for voice variants
 
@@ -74,6 +79,11 @@ class State:
     def deadline(self) -> float | None:
         """Absolute end of the time box; None when untimed."""
         return self.started_at + self.minutes * 60 if self.minutes else None
+
+    def paused_seconds(self, now: float) -> float:
+        """Seconds spent paused up to ``now``, the pause in progress included."""
+        ongoing = now - self.paused_since if self.paused_since is not None else 0.0
+        return sum(end - began for began, end in self.pauses) + ongoing
 
     def hints_for(self, level: int) -> int:
         return sum(1 for hint in self.hints if hint.level == level)

@@ -156,6 +156,43 @@ LINES: dict[str, tuple[str, ...]] = {
     "refused-after-feedback": (
         "The interview is over and your report stands. Start a new session to keep practising.",
     ),
+    # -- formats: the clock moving phases on, pauses, the grade on request ---------------
+    "clock-to-coding": (
+        "That's a good point to stop clarifying; let's get into the code.",
+        "We've covered the requirements well enough for now. Let's move on to coding.",
+    ),
+    "clock-to-followups": (
+        "We have {time_left} left, so let's stop coding there and talk about your solution.",
+        "With {time_left} to go, I'd like to use the rest of our time to discuss what you've "
+        "built. Let's put the code down.",
+    ),
+    "reminder-15-talk": (
+        "About fifteen minutes left in our time.",
+    ),
+    "reminder-5-talk": (
+        "We have about five minutes left, so this will be one of the last questions.",
+    ),
+    "pause-refused": (
+        "The clock keeps running in this format, as it would in the real interview. "
+        "Practice mode lets you pause.",
+    ),
+    "paused": (
+        "The clock is paused. Take your time; type /pause again, or anything else, when "
+        "you're back.",
+    ),
+    "unpaused": (
+        "Welcome back. The clock is running again (paused for {away}).",
+    ),
+    "grade-early": (
+        "The grade comes with the report; type /feedback when you're ready for it.",
+    ),
+    "grade": (
+        "You asked for the grade: {grade} (score {score}).",
+    ),
+    "language-workspace": (
+        "I see your {entry} isn't Python yet ({language}, by the look of it). This interview "
+        "is Python only, so please write it in Python; the tests run your {entry}.",
+    ),
 }
 
 

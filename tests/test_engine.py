@@ -162,7 +162,7 @@ def test_followup_waiting_for_a_level_is_not_asked_before_it(fixture_bank):
 
 
 def test_time_reminders_fire_once_each(fixture_bank):
-    engine, _ = start(fixture_bank, minutes=40)
+    engine, _ = start(fixture_bank, fmt="codesignal", minutes=40)   # no phase plan
     engine.handle(Commanded(at(1), name="next"))
     said = {minute: texts(engine.handle(Ticked(at(minute)))).lower()
             for minute in (20.5, 21, 25.5, 26, 35.5, 36, 40.5)}
@@ -175,7 +175,7 @@ def test_time_reminders_fire_once_each(fixture_bank):
 
 
 def test_a_long_absence_gives_one_reminder_not_three(fixture_bank):
-    engine, _ = start(fixture_bank, minutes=40)
+    engine, _ = start(fixture_bank, fmt="codesignal", minutes=40)   # no phase plan
     engine.handle(Commanded(at(1), name="next"))
     replies = engine.handle(Ticked(at(36)))
     assert "five minutes" in texts(replies).lower()

@@ -167,3 +167,42 @@ def test_feedback_while_coding_asks_once_and_then_ends_the_interview(session, cl
     refused = " ".join(r.text for r in interview.command("/submit"))
     assert "report stands" in refused
     assert '"kind": "refused"' in log.read_text().splitlines()[-1]
+
+
+def test_codesignal_scores_the_last_submission_not_later_edits(session, clock):
+    interview, log = session
+    interview.command("/next")
+    entry = interview.workspace / "solution.py"
+    entry.write_text(GOOD_SOLUTION)
+    interview.command("/submit")
+    clock.advance(minutes=46)                              # past the deadline
+    entry.write_text("class WordCounter:\n    pass\n")     # an edit that was never submitted
+    interview.command("/feedback")
+    assert interview.solution_folder() == log.parent / "last-submission"
+    assert (interview.solution_folder() / "solution.py").read_text() == GOOD_SOLUTION
+    card = interview.last_scorecard
+    assert all(level.passed == level.total for level in card.levels)
+
+
+def test_codesignal_without_a_submission_scores_the_starter(session, fixture_bank):
+    interview, _ = session
+    interview.command("/next")
+    (interview.workspace / "solution.py").write_text(GOOD_SOLUTION)   # never submitted
+    starter = fixture_bank.get("01").folder / "starter.py"
+    assert (interview.solution_folder() / "solution.py").read_text() == starter.read_text()
+
+
+def test_other_formats_score_the_workspace_as_it_is(tmp_path, fixture_bank, clock):
+    interview = Interview.start(fixture_bank, "01", workspace=tmp_path / "ws", clock=clock,
+                                format="live")
+    assert interview.solution_folder() == tmp_path / "ws"
+
+
+def test_code_in_another_language_in_the_workspace_is_redirected(session):
+    interview, log = session
+    interview.command("/next")
+    (interview.workspace / "solution.py").write_text(
+        "#include <map>\nclass WordCounter {\n  std::map<std::string, int> counts;\n};\n")
+    said = " ".join(r.text for r in interview.say("okay, I've started"))
+    assert "Python" in said and "C++" in said
+    assert '"language": "C++"' in log.read_text()

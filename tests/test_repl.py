@@ -134,13 +134,13 @@ def test_replay_of_a_damaged_log_names_the_line(tmp_path):
 # -- the real terminal path --------------------------------------------------------------------
 
 
-def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+def spawn(tmp_path: Path, *args: str, **env: str) -> pexpect.spawn:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "interviewer", "--data-dir", str(tmp_path), "--bank", str(BANK), *args],
         cwd=str(ROOT), encoding="utf-8", timeout=30, dimensions=(40, 140),
         env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(tmp_path),
-             "PYTHONPATH": str(ROOT)},
+             "PYTHONPATH": str(ROOT), **env},
     )
     return child
 
@@ -176,6 +176,19 @@ def test_terminal_session_with_completion_toolbar_history_and_ctrl_c(tmp_path):
     assert "/hint" in history
     [log] = session_logs(tmp_path)
     assert '"name": "quit"' in log.read_text()
+
+
+def test_the_interviewer_speaks_up_while_the_candidate_is_quiet(tmp_path):
+    # A one-minute live interview: clarifying ends after ten seconds with no input.
+    child = spawn(tmp_path, "--question", "01", "--format", "live", "--minutes", "1",
+                  INTERVIEWER_IDLE_CHECK_SECONDS="0.5")
+    expect(child, "you>")
+    expect(child, "phase: implement")                  # the toolbar says coding has begun
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    [log] = session_logs(tmp_path)
+    assert '"type": "tick"' in log.read_text()
 
 
 def test_terminal_ctrl_d_saves_and_exits(tmp_path):
