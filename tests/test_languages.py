@@ -19,7 +19,8 @@ FOREIGN = {
     "Go": "package main\n\nfunc Get(key string) string {\n  v := rows[key]\n  return v\n}\n",
     "Rust": ("use std::collections::HashMap;\nfn get(rows: &HashMap<String, String>) {\n"
              "  let mut n = 1;\n}\n"),
-    "C#": "using System;\nnamespace Db {\n  class Program { void Run() { Console.WriteLine(1); } }\n}\n",
+    "C#": ("using System;\nnamespace Db {\n"
+           "  class Program { void Run() { Console.WriteLine(1); } }\n}\n"),
 }
 
 PYTHON = {
