@@ -38,7 +38,7 @@ def _cpu_seconds(pid: int) -> float:
 def _time_first_prompt(data_dir: str) -> tuple[float, float]:
     began = time.perf_counter()
     child = pexpect.spawn(sys.executable, ["-m", "interviewer", "--data-dir", data_dir,
-                                           "--question", "01", "--format", "live"],
+                                           "--question", "01", "--format", "codesignal"],
                           cwd=str(ROOT), encoding="utf-8", timeout=30)
     # Answer prompt-toolkit's cursor-position request, as a real terminal does.
     while child.expect_exact(["\x1b[6n", "you>"]) == 0:
