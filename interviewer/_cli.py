@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print one JSON document")
     score.add_argument("--report", type=Path, metavar="FILE", help="write out.md or out.html")
     score.add_argument("--transcript", type=Path, metavar="LOG", help="a session's events.jsonl")
+    history = sub.add_parser("history", help="your finished sessions and per-category trends")
+    action = history.add_mutually_exclusive_group()
+    action.add_argument("--html", type=Path, metavar="FILE",
+                        help="write a self-contained report with charts")
+    action.add_argument("--export", type=Path, metavar="FILE", help="write the history as JSON")
+    action.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
+                        help="merge a JSON export into the history")
+    sub.add_parser("next", help="what to practise next, with the command to start it")
     sub.add_parser("takehome", help="take-home diagnostics: analyze, trace (see "
                                     "`interviewer takehome --help`)")
     return parser

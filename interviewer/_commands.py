@@ -7,7 +7,6 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import random
 import shutil
 import sys
 import time
@@ -140,7 +139,9 @@ def _choose_question(args: Namespace, bank: Bank, fmt: str, seed: int, lines: Li
             prompt = f"question ({', '.join(choices)} or random) [random]: "
             answer = _ask(lines, prompt) or "random"
         if answer == "random":
-            return random.Random(seed).choice(choices)
+            from ._history_cli import random_question
+
+            return random_question(data_dir(args.data_dir), choices, seed, console)
         key = answer.zfill(2) if answer.isdigit() else answer
         if key in choices:
             return key
@@ -210,11 +211,14 @@ def _run_new(args: Namespace, bank: Bank, fmt: str, question_id: str, seed: int,
         return _fail(str(error))
     console.print(f"Session {folder.name} (seed {seed}). Workspace: {Path(workspace).resolve()}",
                   markup=False, style="dim")
-    return _converse(interview, console, lines, toolbar, folder)
+    return _converse(interview, console, lines, toolbar, folder, base)
 
 
 def _converse(interview: Interview, console: Console, lines: LineSource, toolbar: _Toolbar,
-              folder: Path) -> int:
+              folder: Path, base: Path) -> int:
+    from ._history_cli import recorder
+
+    interview.on_scored = recorder(base, folder.name, console)
     toolbar.interview = interview
     renderer = Renderer(console, rich_markdown=_interactive())
     toolbar.renderer = renderer
@@ -228,8 +232,9 @@ def _converse(interview: Interview, console: Console, lines: LineSource, toolbar
 def cmd_resume(args: Namespace) -> int:
     console = _console()
     bank = _bank(args, console)
+    base = data_dir(args.data_dir)
     try:
-        log = find_session_log(data_dir(args.data_dir), args.session)
+        log = find_session_log(base, args.session)
         interview = Interview.resume(bank, log)
     except (SessionNotFound, LogError, KeyError, ValueError) as error:
         return _fail(str(error.args[0]) if error.args else str(error))
@@ -243,7 +248,7 @@ def cmd_resume(args: Namespace) -> int:
 
         console.print(f"Time left: {format_duration(left)}.", style="dim")
     interview.history.clear()
-    return _converse(interview, console, lines, toolbar, log.parent)
+    return _converse(interview, console, lines, toolbar, log.parent, base)
 
 
 def cmd_replay(args: Namespace) -> int:
@@ -277,11 +282,24 @@ def cmd_validate(args: Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def cmd_history(args: Namespace) -> int:
+    from ._history_cli import history_command
+
+    return history_command(args, _console())
+
+
+def cmd_next(args: Namespace) -> int:
+    from ._history_cli import next_command
+
+    console = _console()
+    return next_command(args, console, _bank(args, console))
+
+
 def cmd_score(args: Namespace) -> int:
     from ._score_cli import score_command
 
     return score_command(args)
 
 
-__all__ = ["EXIT_PROBLEMS", "EXIT_USAGE", "cmd_list", "cmd_replay", "cmd_resume", "cmd_score",
-           "cmd_start", "cmd_validate"]
+__all__ = ["EXIT_PROBLEMS", "EXIT_USAGE", "cmd_history", "cmd_list", "cmd_next", "cmd_replay",
+           "cmd_resume", "cmd_score", "cmd_start", "cmd_validate"]

@@ -53,6 +53,9 @@ class Interview:
         self.engine = Engine(question, notes)
         self.history: list[Reply] = []
         self.last_scorecard = None   # set by /feedback
+        self.last_scored: Scored | None = None
+        # Called once the Scored event is in; the CLI records the session in the history.
+        self.on_scored: Callable[[Interview], None] | None = None
         self._digest: str | None = None
 
     # -- starting and resuming --------------------------------------------------------------
@@ -255,4 +258,8 @@ class Interview:
 
             self.scorer = default_scorer
         grade, score, summary = self.scorer(self)
-        return self._feed(Scored(self.clock.now(), grade=grade, score=score, summary=summary))
+        self.last_scored = Scored(self.clock.now(), grade=grade, score=score, summary=summary)
+        replies = self._feed(self.last_scored)
+        if self.on_scored is not None:
+            self.on_scored(self)
+        return replies
