@@ -10,7 +10,7 @@ Start-up matters, and the greeting is spoken before the first prompt, so
 nothing heavy happens at import: the file is read through the parse cache (no
 YAML parser once the cache is warm), and a variant that is only text and
 ``{{ name }}`` values is filled directly, with the output Jinja2 would give
-(importing Jinja2 alone costs the first prompt about 30 ms). Any other variant
+(importing Jinja2 alone costs the first prompt 30 ms or more). Any other variant
 is compiled by Jinja2 the first time it is spoken, then kept.
 """
 
@@ -44,7 +44,7 @@ def load_lines(path: Path = VOICE_FILE) -> dict[str, tuple[str, ...]]:
     if located is None or errors:
         raise VoiceError("the interviewer's lines are broken: "
                          + "; ".join(str(problem) for problem in errors))
-    return {key: tuple(variants) for key, variants in located.data.items()}
+    return {key: tuple(sources) for key, sources in located.data.items()}
 
 
 def variants(key: str) -> tuple[str, ...]:

@@ -173,6 +173,12 @@ def test_the_hint_keeps_its_exact_prefix():
         "Hint (nudge, 1 of 3): Think about it.")
 
 
+def test_question_text_in_a_value_is_shown_as_it_is():
+    text = r"Keep {{ counts }} per {% word %}: \1 {x}"
+    assert render("hint", 0, kind="nudge", rung=1, total=1, text=text).endswith(text)
+    assert render("time-left", 0, time_left=text, time_box="45m").startswith(f"You have {text}")
+
+
 def test_a_plain_line_is_filled_without_loading_jinja2():
     code = ("import sys; from interviewer._voice import line; "
             "line('greeting', 1, 1, title='T'); "
