@@ -347,8 +347,7 @@ class Engine:
         state.failing_streak = 0
         title = self.question.level(level_id).title
         if passed is None:
-            return [Reply(SAY, f"Okay, level {level_id} is open: {title}. It's described in the "
-                               f"question under level {level_id}.")]
+            return [self._say("level-open-skip", level=level_id, level_title=title)]
         return [self._say("level-open", passed=passed, level=level_id, level_title=title)]
 
     def _done(self) -> list[Reply]:
@@ -418,8 +417,8 @@ class Engine:
         state.hints.append(HintTaken(level, taken + 1, hint.kind, self._now))
         state.last_offer_at = self._now
         prefix = [self._say("hint-clarify")] if state.phase == phases.CLARIFY else []
-        return [*prefix, Reply(SAY, f"Hint ({hint.kind}, {taken + 1} of {len(ladder)}): "
-                                     f"{hint.text}")]
+        return [*prefix, self._say("hint", kind=hint.kind, rung=taken + 1, total=len(ladder),
+                                   text=hint.text)]
 
     def _time_reply(self) -> list[Reply]:
         left = self._time_left()

@@ -1,203 +1,108 @@
-"""What the interviewer says, with a few variants per line.
+"""What the interviewer says: seeded variants of Jinja2 templates.
 
-Variants are chosen from the session seed and a counter, never at random, so
-the same session always reads the same. No line here may carry rubric or
+The lines live in ``data/voice.yaml`` (its header is the guide for writers).
+A variant is chosen from the session seed and a counter, never at random, so
+the same session always reads the same. No line may carry rubric or
 follow-up content: those reach the candidate only through the engine, one
 follow-up at a time, or in the feedback report.
+
+Start-up matters, and the greeting is spoken before the first prompt, so
+nothing heavy happens at import: the file is read through the parse cache (no
+YAML parser once the cache is warm), and a variant that is only text and
+``{{ name }}`` values is filled directly, with the output Jinja2 would give
+(importing Jinja2 alone costs the first prompt 30 ms or more). Any other variant
+is compiled by Jinja2 the first time it is spoken, then kept.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-LINES: dict[str, tuple[str, ...]] = {
-    "greeting": (
-        "Hi, thanks for joining. Today's question is {title}. Take a minute to read it.",
-        "Hello, and welcome. We'll work on {title} today; have a read of the question first.",
-        "Good to meet you. Our question today is {title}. Read it through, and ask me anything.",
-    ),
-    "setup": (
-        "A starter file is available: I've copied it to {entry} in your workspace at {workspace}. "
-        "You have {time_box}. Ask me clarifying questions first; type /next when you're ready to "
-        "code, and /help any time for the commands.",
-    ),
-    "setup-untimed": (
-        "A starter file is available: I've copied it to {entry} in your workspace at {workspace}. "
-        "This is untimed practice. Ask me clarifying questions first; type /next when you're "
-        "ready to code, and /help any time for the commands.",
-    ),
-    "neutral": (
-        "Good question. What would you assume there? State your assumption and carry on.",
-        "That's for you to decide; tell me what you'd assume and why.",
-        "I'd rather hear your assumption on that. What seems reasonable to you?",
-    ),
-    "acknowledge": (
-        "Okay.",
-        "Sounds good, go ahead.",
-        "Understood.",
-        "Alright, carry on.",
-    ),
-    "start-coding": (
-        "Great, let's start. Level {level} is open: {level_title}. Edit {entry}; /run runs the "
-        "examples, /submit the hidden tests.",
-        "Sounds good. Over to you: level {level}, {level_title}. /run checks the examples and "
-        "/submit the hidden tests.",
-    ),
-    "level-open": (
-        "Nice work: level {passed} passes. Level {level} is open now: {level_title}. Its details "
-        "are in the question under level {level}.",
-        "Level {passed} is done. On to level {level}, {level_title}; see the question for what "
-        "changes.",
-    ),
-    "all-levels": (
-        "That's every level passing. When you're ready, say you're done or type /next and "
-        "we'll talk about your solution.",
-    ),
-    "gated": (
-        "Level {level} needs to pass before the next one opens. Use /submit to check it.",
-        "Let's get level {level} passing first: /submit tells you where you stand.",
-    ),
-    "gated-time": (
-        "Let's stay on level {level} a little longer: finish it, or we can move on in "
-        "{time_left}.",
-    ),
-    "to-followups": (
-        "Let's stop coding there and talk about your solution.",
-        "Good, let's step back from the code and discuss it.",
-    ),
-    "followup": ("{ask}",),
-    "probe": ("{probe}",),
-    "followup-thanks": (
-        "Thanks.",
-        "Okay, thank you.",
-        "Got it.",
-    ),
-    "wrapup": (
-        "That's all my questions. Thanks, that was a good conversation. Type /feedback for your "
-        "report, or /quit to leave.",
-        "We're at the end. Thank you. /feedback gives you the report; /quit ends here.",
-    ),
-    "wrapup-again": (
-        "We're wrapping up: /feedback for your report, /quit to leave.",
-    ),
-    "no-hints-left": (
-        "I've given you every hint I have for level {level}. Talk me through where you're stuck.",
-    ),
-    "hint-clarify": (
-        "Let's agree the requirements first; hints are for when you're coding. Here's something "
-        "to think about for level 1 though:",
-    ),
-    "stuck": (
-        "You've been on this a while. Would a hint help? Type /hint if so.",
-        "How's it going? If you're stuck, /hint gives you a nudge.",
-    ),
-    "failing-streak": (
-        "A few runs in a row have failed. Want a hint? Type /hint.",
-    ),
-    "time-left": (
-        "You have {time_left} left of {time_box}.",
-        "{time_left} to go, out of {time_box}.",
-    ),
-    "untimed": ("This session is untimed; you've been going for {elapsed}.",),
-    "reminder-half": (
-        "Just so you know, we're about halfway: {time_left} left.",
-        "Quick time check: half the time is gone, {time_left} left.",
-    ),
-    "reminder-15": (
-        "About fifteen minutes left. It's a good moment to make sure what you have works.",
-    ),
-    "reminder-5": (
-        "Five minutes left. Let's get what you have into a working state.",
-    ),
-    "reminder-up": (
-        "We're at time.",
-        "That's time.",
-    ),
-    "language": (
-        "For this interview, please use Python; the tests run your {entry}. "
-        "Express the idea in Python and we're good.",
-    ),
-    "language-again": (
-        "As I mentioned, this one is Python only, please stick with {entry}.",
-    ),
-    "language-python": ("Python, please. Everything runs on Python 3.11.",),
-    "library-stdlib": ("Yes, {library} is in the standard library, so go ahead.",),
-    "library-partly": ("{library} is fine, except {names}: {reason}",),
-    "library-forbidden": ("Not {library} for this question, please: {reason}",),
-    "library-other": (
-        "Please stick to the standard library here; {library} isn't available in the test "
-        "environment.",
-    ),
-    "library-any": ("Standard library only for this question.",),
-    "forbidden-secret": (
-        "I can't share how the interview is assessed, but you'll get detailed feedback at the end.",
-    ),
-    "forbidden-solution": (
-        "I won't write the solution, that part is yours. If you're stuck, /hint gives you a nudge.",
-    ),
-    "done-early": (
-        "Before we wrap up, let's get into the code: type /next when you're ready to start.",
-    ),
-    "unknown-command": ("I don't know /{name}. Type /help for the commands.",),
-    "ignored-argument": ("/{name} takes no argument; I ignored '{argument}'.",),
-    "goodbye": (
-        "Okay, we'll stop here. Everything is saved; `python -m interviewer resume` picks it up.",
-    ),
-    "refused-late": (
-        "Time is up, so I can't accept another submission. Your last one counts.",
-    ),
-    "feedback-early": (
-        "Let's finish the interview first; the report comes at the end.",
-    ),
-    "feedback-confirm": (
-        "The report ends the interview: I'll score your code as it is now and show you how "
-        "it was assessed. Type /feedback again if you want it now.",
-    ),
-    "refused-after-feedback": (
-        "The interview is over and your report stands. Start a new session to keep practising.",
-    ),
-    # -- formats: the clock moving phases on, pauses, the grade on request ---------------
-    "clock-to-coding": (
-        "That's a good point to stop clarifying; let's get into the code.",
-        "We've covered the requirements well enough for now. Let's move on to coding.",
-    ),
-    "clock-to-followups": (
-        "We have {time_left} left, so let's stop coding there and talk about your solution.",
-        "With {time_left} to go, I'd like to use the rest of our time to discuss what you've "
-        "built. Let's put the code down.",
-    ),
-    "reminder-15-talk": (
-        "About fifteen minutes left in our time.",
-    ),
-    "reminder-5-talk": (
-        "We have about five minutes left, so this will be one of the last questions.",
-    ),
-    "pause-refused": (
-        "The clock keeps running in this format, as it would in the real interview. "
-        "Practice mode lets you pause.",
-    ),
-    "paused": (
-        "The clock is paused. Take your time; type /pause again, or anything else, when "
-        "you're back.",
-    ),
-    "unpaused": (
-        "Welcome back. The clock is running again (paused for {away}).",
-    ),
-    "grade-early": (
-        "The grade comes with the report; type /feedback when you're ready for it.",
-    ),
-    "grade": (
-        "You asked for the grade: {grade} (score {score}).",
-    ),
-    "language-workspace": (
-        "I see your {entry} isn't Python yet ({language}, by the look of it). This interview "
-        "is Python only, so please write it in Python; the tests run your {entry}.",
-    ),
-}
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
+
+VOICE_FILE = Path(__file__).resolve().parent / "data" / "voice.yaml"
+_VALUE = re.compile(r"\{\{ *([A-Za-z_]\w*) *\}\}")
+_PLAIN = re.compile(rf"(?:[^{{}}\n]|{_VALUE.pattern})*")   # text and {{ name }}, nothing else
+
+
+class VoiceError(LookupError):
+    """A line that does not exist, or a template that cannot be filled: a programming error."""
+
+
+@cache
+def load_lines(path: Path = VOICE_FILE) -> dict[str, tuple[str, ...]]:
+    """Every key of the voice file with its variants (the template sources), read once."""
+    from ._parse_cache import load_checked
+
+    located, problems = load_checked(path, "voice")
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if located is None or errors:
+        raise VoiceError("the interviewer's lines are broken: "
+                         + "; ".join(str(problem) for problem in errors))
+    return {key: tuple(sources) for key, sources in located.data.items()}
+
+
+def variants(key: str) -> tuple[str, ...]:
+    """The template sources of line ``key``."""
+    try:
+        return load_lines()[key]
+    except KeyError:
+        raise VoiceError(f"no line '{key}' in {VOICE_FILE}") from None
+
+
+def pick(key: str, seed: int, counter: int) -> int:
+    """Which variant of ``key`` is spoken: a digest of seed, key and counter, never random."""
+    return zlib.crc32(f"{seed}:{key}:{counter}".encode()) % len(variants(key))
 
 
 def line(key: str, seed: int, counter: int, **values: object) -> str:
     """One variant of line ``key``, chosen by seed and counter, filled with ``values``."""
-    variants = LINES[key]
-    pick = zlib.crc32(f"{seed}:{key}:{counter}".encode()) % len(variants)
-    return variants[pick].format(**values)
+    index = pick(key, seed, counter)
+    return render(key, index, **values)
+
+
+def render(key: str, index: int, **values: object) -> str:
+    """Variant ``index`` of line ``key`` filled with ``values``; a missing value names the key."""
+    source = variants(key)[index]
+    if _PLAIN.fullmatch(source):
+        return _VALUE.sub(lambda found: _value(key, index, found[1], values), source)
+    from jinja2 import UndefinedError
+
+    try:
+        return _template(key, index).render(**values)
+    except UndefinedError as error:
+        raise VoiceError(f"line '{key}' (variant {index}) needs a value that was not passed: "
+                         f"{error.message}") from None
+
+
+def _value(key: str, index: int, name: str, values: dict[str, object]) -> str:
+    """One ``{{ name }}`` of a plain variant, as Jinja2 prints it (``str``, no escaping)."""
+    if name not in values:
+        raise VoiceError(f"line '{key}' (variant {index}) needs a value that was not passed: "
+                         f"'{name}' is undefined")
+    return str(values[name])
+
+
+@cache
+def _template(key: str, index: int) -> Template:
+    """Variant ``index`` of ``key``, compiled on first use: compiling all at start costs time."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        return _environment().from_string(variants(key)[index])
+    except TemplateSyntaxError as error:
+        raise VoiceError(f"line '{key}' (variant {index}) is not a valid template: "
+                         f"{error.message}") from None
+
+
+@cache
+def _environment() -> Environment:
+    """Strict about missing values; no escaping, because replies are plain text, not HTML."""
+    from jinja2 import Environment, StrictUndefined
+
+    return Environment(undefined=StrictUndefined, autoescape=False)

@@ -185,7 +185,7 @@ def test_takehome_runs_to_its_box_and_grades_by_cycles(bank, tmp_path):
 
 def test_practice_pauses_gives_free_hints_and_keeps_the_grade_until_asked(bank, tmp_path):
     s = Session(bank, "05", "practice", tmp_path)
-    assert "untimed" in s.said[-1]
+    assert s.interview.time_left() is None and s.interview.state.minutes == 0
     s.command("/next")
     for _ in range(3):
         s.command("/hint")

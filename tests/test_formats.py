@@ -126,7 +126,8 @@ def test_grade_waits_for_the_report_and_then_answers(fixture_bank):
     engine.handle(Commanded(at(1), name="next"))
     assert "/feedback" in texts(engine.handle(Commanded(at(2), name="grade")))
     engine.handle(Scored(at(3), grade="Lean Hire", score=0.61, summary="report"))
-    assert "Lean Hire (score 61%)" in texts(engine.handle(Commanded(at(4), name="grade")))
+    said = texts(engine.handle(Commanded(at(4), name="grade")))
+    assert "Lean Hire" in said and "61%" in said
 
 
 def test_code_in_another_language_is_redirected_once_unless_it_comes_back(fixture_bank):

@@ -27,6 +27,8 @@ def test_wheel_carries_the_data(wheel):
     assert "interviewer/_bank/takehome/problem.py" in names
     assert "interviewer/schemas/script.schema.json" in names
     assert "interviewer/templates/report.html" in names
+    assert "interviewer/data/voice.yaml" in names
+    assert "interviewer/schemas/voice.schema.json" in names
 
 
 def test_bank_loads_from_the_unpacked_wheel(wheel, tmp_path):
@@ -40,3 +42,16 @@ def test_bank_loads_from_the_unpacked_wheel(wheel, tmp_path):
     count, problems, root = result.stdout.split(" ", 2)
     assert int(count) >= 1 and problems == "[]"
     assert root.strip().startswith(str(site))
+
+
+def test_the_interviewer_speaks_from_the_unpacked_wheel(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import interviewer._voice as v; print(v.VOICE_FILE); "
+            "print(v.line('greeting', 1, 1, title='Word Counter')); "
+            "print(v.render('time-left', 0, time_left='0s', time_box='45m'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin"})
+    assert result.returncode == 0, result.stderr
+    path, greeting, time_up = result.stdout.splitlines()
+    assert path.startswith(str(site)) and "Word Counter" in greeting and "45m" in time_up
