@@ -28,6 +28,7 @@ from ._events import (
     format_figure,
 )
 from ._model import FollowUp, InterviewerNotes, Question
+from ._reminders import due_reminders
 from ._replies import (
     INFO,
     REQUEST,
@@ -461,14 +462,11 @@ class Engine:
         left = self._time_left()
         if left is None:
             return []
-        box = self.state.minutes * 60
-        marks = [("up", 0.0), ("5", 300.0), ("15", 900.0), ("half", box / 2)]
-        crossed = [(name, at) for name, at in marks
-                   if left <= at < box and name not in self.state.reminders]
+        crossed = due_reminders(left, self.state.minutes * 60, self.state.reminders)
         if not crossed:
             return []
-        self.state.reminders.update(name for name, _ in crossed)
-        name = crossed[0][0]
+        self.state.reminders.update(crossed)
+        name = crossed[0]
         replies = [self._say(f"reminder-{name}", time_left=format_duration(left))]
         if name == "up" and self.state.phase == phases.IMPLEMENT:
             replies += self._to_followups()
