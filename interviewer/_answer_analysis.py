@@ -454,9 +454,9 @@ def _feedback(a: AnswerAnalysis) -> tuple[str, ...]:
     sentences = [_star_sentence(a)]
     if a.prompted:
         names = join([_NOUN[part] for part in a.prompted])
-        sentences.append(f"The {names} came only when I asked: put "
-                         f"{'it' if len(a.prompted) == 1 else 'them'} in the story from the "
-                         f"start.")
+        them = "them" if len(a.prompted) > 1 or a.prompted[0] in ("action", "numbers") else "it"
+        sentences.append(f"The {names} came only when I asked: put {them} in the story from "
+                         f"the start.")
     sentences.append(_ownership_sentence(a))
     sentences.append(f"You quantified it: {_quoted(a.numbers)}." if a.quantified else
                      "No numbers: give the impact as a figure, such as the time before and "

@@ -25,4 +25,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "shorter coding, more follow-ups on performance"),
     Format("gpu-deep-dive", "GPU deep dive", "60 min", "as above, on GPU topics"),
     Format("practice", "Practice", "untimed", "any question, hints free, no clock"),
+    Format("behavioral", "Behavioural", "30-45 min",
+           "prompts, probing follow-ups, per-answer feedback", minute_choices=(30, 45)),
 )}

@@ -156,6 +156,128 @@ LINES: dict[str, tuple[str, ...]] = {
     "refused-after-feedback": (
         "The interview is over and your report stands. Start a new session to keep practising.",
     ),
+    # -- the behavioural interview (interviewer/_behavioral_engine.py) --------------------------
+    "behavioral-greeting": (
+        "Hi, thanks for joining. This is a behavioural interview: over the next {time_box} I'll "
+        "ask you {questions} about your own experience, each with a follow-up or two.",
+        "Hello, and welcome. Today is a behavioural conversation: we have {time_box}, and I'll "
+        "ask you {questions} about your own work, with some follow-ups on each.",
+        "Good to meet you. For the next {time_box} I'll ask you {questions} about situations "
+        "you've been in, and dig into each one a little.",
+    ),
+    "behavioral-greeting-untimed": (
+        "Hi, thanks for joining. This is untimed behavioural practice: I'll ask you {questions} "
+        "about your own experience, each with a follow-up or two.",
+    ),
+    "behavioral-how": (
+        "Answer as you would out loud, in your own words; one message or several is fine. "
+        "Real stories about what you did work best. /next moves on to the next question, /hint "
+        "gives you a nudge, /time shows the time left and /help the other commands.",
+    ),
+    "behavioral-first": (
+        "Let's begin. {ask}",
+        "Here's the first one. {ask}",
+        "To start: {ask}",
+    ),
+    "behavioral-next": (
+        "Thank you, that's helpful. Let's move on. {ask}",
+        "Thanks for walking me through that. Next question: {ask}",
+        "Okay, thank you. Let's turn to something different. {ask}",
+    ),
+    "behavioral-skip": (
+        "No problem, let's leave that one. {ask}",
+        "That's fine, we can move on. {ask}",
+    ),
+    "behavioral-probe": (
+        "Thanks. {ask}",
+        "I see. {ask}",
+        "Okay. {ask}",
+        "Understood. {ask}",
+    ),
+    "behavioral-go-on": (
+        "Mm-hm, go on.",
+        "Okay, I'm listening. Please go on.",
+        "Please continue.",
+    ),
+    "behavioral-repeat": ("Of course. {ask}",),
+    "behavioral-wrapup": (
+        "That's all my questions. Thank you, I enjoyed hearing about your work. Type /feedback "
+        "for your report, or /quit to leave.",
+        "We're at the end of my questions. Thanks for sharing those stories. /feedback gives you "
+        "the report; /quit ends here.",
+    ),
+    "behavioral-wrapup-time": (
+        "Thank you, let's stop there, since we're at time. Type /feedback for your report, or "
+        "/quit to leave.",
+        "Thanks, we'll leave it there as we're out of time. /feedback gives you the report; "
+        "/quit ends here.",
+    ),
+    "behavioral-wrapup-again": (
+        "We've finished the questions: /feedback for your report, /quit to leave.",
+    ),
+    "behavioral-over": (
+        "The interview is over and your report is above. Start a new session to practise again.",
+    ),
+    "behavioral-finish-answer": (
+        "Please finish the answer you're on, and then we'll wrap up.",
+    ),
+    "behavioral-reminder-half": (
+        "Just so you know, we're about halfway: {time_left} left.",
+        "Quick time check: we're halfway through, with {time_left} to go.",
+    ),
+    "behavioral-reminder-15": (
+        "We have about fifteen minutes left.",
+        "About fifteen minutes to go; we're doing fine.",
+    ),
+    "behavioral-reminder-5": (
+        "Five minutes left, so let's keep the answers focused.",
+        "We have about five minutes left.",
+    ),
+    "behavioral-reminder-up": (
+        "We're at time.",
+        "That brings us to time.",
+    ),
+    "behavioral-hint-star": (
+        "One way to shape an answer: the situation, the task you had, the actions you took "
+        "yourself, and the result, with a number if you have one. Then a word on what you "
+        "learned.",
+    ),
+    "behavioral-hint-situation": (
+        "Set the scene briefly: where were you, and what was going on?",
+    ),
+    "behavioral-hint-task": (
+        "It helps to say what you were responsible for, or what the goal was.",
+    ),
+    "behavioral-hint-action": (
+        "Tell me what you did yourself, step by step.",
+    ),
+    "behavioral-hint-result": (
+        "So far I haven't heard how it turned out. Say what changed in the end.",
+    ),
+    "behavioral-hint-numbers": (
+        "If you can, put a number on the outcome: time, a percentage, money or effort saved.",
+    ),
+    "behavioral-hint-ownership": (
+        "Make clear which parts were yours: say 'I' rather than 'we' where it was you.",
+    ),
+    "behavioral-hint-reflection": (
+        "You might finish with what you learned, or what you would do differently.",
+    ),
+    "behavioral-hint-complete": (
+        "Your story already has all its parts. Finish your thought, or type /next to move on.",
+    ),
+    "behavioral-hint-after": (
+        "We've finished the questions, so there's nothing left to hint at. /feedback gives you "
+        "the report.",
+    ),
+    "behavioral-feedback-confirm": (
+        "The report ends the interview, and we still have {remaining} to go. Type /feedback "
+        "again if you want it now.",
+    ),
+    "behavioral-forbidden-answer": (
+        "I can't give you an answer to use; the best stories are your own. /hint gives you a "
+        "nudge on how to shape one.",
+    ),
 }
 
 
