@@ -218,6 +218,7 @@ def play_full_session(prompts, clock: ManualClock, log_path: Path | None = None)
     interview = BehavioralInterview.start(prompts, minutes=45, seed=1, clock=clock,
                                           log_path=log_path)
     said: list[tuple[str, str]] = [("start", texts(interview.history))]
+    phases: list[str] = [interview.state.phase]
 
     def step(minutes: float, action: str) -> None:
         clock.advance(minutes=minutes)
@@ -228,6 +229,7 @@ def play_full_session(prompts, clock: ManualClock, log_path: Path | None = None)
         else:
             replies = interview.say(action)
         said.append((action, texts(replies)))
+        phases.append(interview.state.phase)
 
     step(2, PERF_NO_RESULT)                 # 02:00 no result: the result probe
     step(2, PERF_RESULT)                    # 04:00 no reflection: the lesson probe
@@ -251,11 +253,11 @@ def play_full_session(prompts, clock: ManualClock, log_path: Path | None = None)
     step(4, "My lead agreed to try it first, and batching cut the ingestion time by 60%.")
     # 45:30: at time, wrapped up after this answer
     step(1, "/feedback")
-    return interview, said
+    return interview, said, phases
 
 
 def test_a_session_runs_from_greeting_to_feedback(prompts, clock):
-    interview, said = play_full_session(prompts, clock)
+    interview, said, phases = play_full_session(prompts, clock)
     state = interview.state
     assert state.plan == ("perf-debugging", "new-codebase", "missed-deadline", "pushing-back")
     assert [a.id for a in state.answers] == list(state.plan)
@@ -265,6 +267,12 @@ def test_a_session_runs_from_greeting_to_feedback(prompts, clock):
         "missed-deadline": ["recovery"],
         "pushing-back": ["ending"],
     }
+    assert phases == [
+        "prompt", "probe", "probe", "prompt",                     # perf-debugging: two probes
+        "probe", "probe", "prompt",                               # new-codebase: two probes
+        "prompt", "prompt", "prompt", "probe", "probe",           # go on, hint, a probe, tick
+        "prompt", "prompt", "probe",                              # /next, tick, a probe
+        "wrapup", "feedback"]                                     # at time; the report
     replies = dict(said)
     perf, codebase = prompts.get("perf-debugging"), prompts.get("new-codebase")
     opening = said[0][1]
@@ -281,7 +289,7 @@ def test_a_session_runs_from_greeting_to_feedback(prompts, clock):
 
 
 def test_every_reminder_is_said_once_and_time_up_wraps_up_after_the_answer(prompts, clock):
-    interview, said = play_full_session(prompts, clock)
+    interview, said, _ = play_full_session(prompts, clock)
     ticks = [text for action, text in said if action == "tick"]
     assert "halfway" in ticks[0] and "22m" in ticks[0]
     assert "fifteen minutes" in ticks[1]
@@ -294,7 +302,7 @@ def test_every_reminder_is_said_once_and_time_up_wraps_up_after_the_answer(promp
 
 
 def test_the_report_gives_feedback_per_answer_and_a_grade(prompts, clock):
-    interview, said = play_full_session(prompts, clock)
+    interview, said, _ = play_full_session(prompts, clock)
     report = interview.last_scorecard
     assert interview.state.phase == "feedback"
     assert [a.prompt_id for a in report.answers] == list(interview.state.plan)
@@ -312,10 +320,23 @@ def test_the_report_gives_feedback_per_answer_and_a_grade(prompts, clock):
     assert text.rstrip().endswith(f"Overall: score {report.score:.0%}, grade Lean Hire.")
 
 
+def test_on_scored_is_called_once_the_report_is_logged(prompts, tmp_path):
+    clock, log = ManualClock(), tmp_path / "events.jsonl"
+    interview = BehavioralInterview.start(prompts, minutes=30, seed=1, clock=clock, log_path=log)
+    seen = []
+    interview.on_scored = lambda session: seen.append(
+        (session.last_scorecard.grade, '"type": "scored"' in log.read_text()))
+    interview.say(PERF_NO_RESULT)
+    interview.command("/feedback")
+    assert seen == []                                          # only asked to confirm
+    interview.command("/feedback")
+    assert seen == [(interview.last_scorecard.grade, True)]
+
+
 def test_the_same_seed_and_inputs_give_the_same_transcript_and_replay_agrees(prompts,
                                                                                tmp_path):
-    first, _ = play_full_session(prompts, ManualClock(), tmp_path / "a.jsonl")
-    second, _ = play_full_session(prompts, ManualClock(), tmp_path / "b.jsonl")
+    first, _, _ = play_full_session(prompts, ManualClock(), tmp_path / "a.jsonl")
+    second, _, _ = play_full_session(prompts, ManualClock(), tmp_path / "b.jsonl")
     first.close()
     second.close()
     assert first.transcript() == second.transcript()
@@ -509,6 +530,10 @@ def test_a_piped_behavioural_session_through_the_command_line(tmp_path):
     replay = run_cli(["replay", log.parent.name], "", tmp_path)
     assert replay.returncode == 0, replay.stderr
     assert "Overall: score" in replay.stdout
+    session = BehavioralInterview.replay(bank, log)
+    before_report = result.stdout.split("Feedback for your behavioural interview")[0]
+    for ask in unasked_probes(session):
+        assert ask not in before_report
 
 
 def test_the_time_box_is_asked_and_resume_continues_the_session(tmp_path):
