@@ -258,6 +258,7 @@ class BehavioralEngine:
                 self._say("behavioral-first", ask=first.ask)]
 
     def _on_tick(self, event: Ticked) -> list[Reply]:
+        """Time passing speaks only through the reminders, which every event checks."""
         return []
 
     def _on_scored(self, event: Scored) -> list[Reply]:
