@@ -25,6 +25,8 @@ _EXPORTS = {
     "Question": "._model",
     "InterviewerNotes": "._model",
     "Interview": "._interview",
+    "BehavioralInterview": "._behavioral_session",
+    "load_behavioral_bank": "._behavioral_bank",
     "Engine": "._engine",
     "Reply": "._replies",
     "ManualClock": "._clock",
@@ -36,6 +38,7 @@ _EXPORTS = {
 
 __all__ = [
     "Bank",
+    "BehavioralInterview",
     "Engine",
     "Interview",
     "InterviewerNotes",
@@ -46,11 +49,14 @@ __all__ = [
     "Reply",
     "SystemClock",
     "load_bank",
+    "load_behavioral_bank",
     "load_question",
     "validate_path",
 ]
 
 if TYPE_CHECKING:
+    from ._behavioral_bank import load_behavioral_bank
+    from ._behavioral_session import BehavioralInterview
     from ._clock import ManualClock, SystemClock
     from ._engine import Engine
     from ._interview import Interview

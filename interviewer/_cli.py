@@ -15,9 +15,11 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def _add_start_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--question", "-q", metavar="ID",
-                        help="question id (e.g. 01), or 'random'; asked for when omitted")
+                        help="question id (e.g. 01), or 'random'; asked for when omitted "
+                             "(behavioral: the prompt to ask first)")
     parser.add_argument("--format", "-f", metavar="FORMAT",
-                        help="takehome, codesignal, live, perf-deep-dive, gpu-deep-dive, practice")
+                        help="takehome, codesignal, live, perf-deep-dive, gpu-deep-dive, "
+                             "practice, behavioral")
     parser.add_argument("--seed", type=int, help="makes 'random' and the interviewer's wording "
                                                  "reproducible")
     parser.add_argument("--workspace", type=Path, metavar="DIR",

@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ._behavioral_bank import BehavioralBank, bank_beside, load_behavioral_bank
 from ._cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _fail
 from ._clock import SystemClock
 from ._events import LogError
@@ -98,11 +99,15 @@ def _questions_table(bank: Bank) -> Table:
     return table
 
 
-def _formats_table(bank: Bank) -> Table:
+def _formats_table(bank: Bank, behavioral: BehavioralBank | None = None) -> Table:
     table = Table(title="Formats", title_justify="left")
     for column in ("format", "time", "shape", "questions"):
         table.add_column(column)
     for f in FORMATS.values():
+        if f.name == "behavioral":
+            size = len(behavioral) if behavioral is not None else 0
+            table.add_row(f.name, f.time, f.shape, f"{size} prompts" if size else "none yet")
+            continue
         chosen = list(bank) if f.name == "practice" else bank.for_format(f.name)
         ids = [q.id for q in chosen]
         table.add_row(f.name, f.time, f.shape, ", ".join(ids) or "none yet")
@@ -116,8 +121,10 @@ def _ask(lines: LineSource, prompt: str) -> str:
     return answer.strip()
 
 
-def _choose_format(args: Namespace, bank: Bank, lines: LineSource, console: Console) -> str:
-    offered = [name for name in FORMATS if name == "practice" or bank.for_format(name)]
+def _choose_format(args: Namespace, bank: Bank, lines: LineSource, console: Console,
+                   behavioral: BehavioralBank | None = None) -> str:
+    offered = [name for name in FORMATS if name == "practice" or bank.for_format(name)
+               or (name == "behavioral" and behavioral is not None and len(behavioral))]
     if args.format:
         return args.format
     default = "live" if "live" in offered else offered[0]
@@ -131,6 +138,10 @@ def _choose_format(args: Namespace, bank: Bank, lines: LineSource, console: Cons
 def _choose_question(args: Namespace, bank: Bank, fmt: str, seed: int, lines: LineSource,
                      console: Console) -> str:
     choices = [q.id for q in bank] if fmt == "practice" else [q.id for q in bank.for_format(fmt)]
+    if not choices and args.question and args.question != "random":
+        question = bank.get(args.question)            # KeyError names the known ids
+        raise KeyError(f"question {question.id} is not offered in format '{fmt}' (its formats: "
+                       f"{', '.join(question.formats)}; every question also runs in practice)")
     if not choices:
         raise KeyError(f"no question is offered in format '{fmt}'")
     answer = args.question
@@ -159,16 +170,20 @@ def _choose_minutes(args: Namespace, fmt: str, lines: LineSource, console: Conso
     choices = FORMATS[fmt].minute_choices
     if args.minutes is not None or not choices:
         return args.minutes
-    hours = [str(minutes // 60) for minutes in choices]
+    unit = "hours" if all(minutes % 60 == 0 for minutes in choices) else "minutes"
+    labels = [str(minutes // 60 if unit == "hours" else minutes) for minutes in choices]
     while True:
-        answer = _ask(lines, f"time box in hours ({', '.join(hours)}) [{hours[0]}]: ") or hours[0]
-        if answer in hours:
-            return choices[hours.index(answer)]
-        console.print(f"Please choose {', '.join(hours)} hours.", markup=False)
+        answer = (_ask(lines, f"time box in {unit} ({', '.join(labels)}) [{labels[0]}]: ")
+                  or labels[0])
+        if answer in labels:
+            return choices[labels.index(answer)]
+        console.print(f"Please choose {', '.join(labels)} {unit}.", markup=False)
 
 
 def cmd_start(args: Namespace) -> int:
     console = _console()
+    if args.format == "behavioral":      # prompts only: the question bank is not needed
+        return _start_behavioral(args, console, _behavioral_bank(args, console))
     # A named question and format need only that question's folder: a quicker start.
     named = args.question if args.format and args.question != "random" else None
     bank = _bank(args, console, only=named)
@@ -179,12 +194,15 @@ def cmd_start(args: Namespace) -> int:
     seed = args.seed if args.seed is not None else int(time.time()) % 1_000_000
     if args.format and args.format not in FORMATS:
         return _fail(f"unknown format '{args.format}' (choose from {', '.join(FORMATS)})")
+    behavioral = None if args.format else _behavioral_bank(args, console)
     try:
         if not args.question or not args.format:
             console.print("Welcome to the practice interviewer.", style="bold")
-            console.print(_formats_table(bank))
+            console.print(_formats_table(bank, behavioral))
             console.print(_questions_table(bank))
-        fmt = _choose_format(args, bank, lines, console)
+        fmt = _choose_format(args, bank, lines, console, behavioral)
+        if fmt == "behavioral":
+            return _start_behavioral(args, console, behavioral, lines, toolbar, seed)
         question_id = _choose_question(args, bank, fmt, seed, lines, console)
         args.minutes = _choose_minutes(args, fmt, lines, console)
     except EOFError:
@@ -231,11 +249,10 @@ def _converse(interview: Interview, console: Console, lines: LineSource, toolbar
 
 def cmd_resume(args: Namespace) -> int:
     console = _console()
-    bank = _bank(args, console)
     base = data_dir(args.data_dir)
     try:
         log = find_session_log(base, args.session)
-        interview = Interview.resume(bank, log)
+        interview = _reopen(args, log, resume=True, console=console)
     except (SessionNotFound, LogError, KeyError, ValueError) as error:
         return _fail(str(error.args[0]) if error.args else str(error))
     toolbar = _Toolbar()
@@ -252,10 +269,9 @@ def cmd_resume(args: Namespace) -> int:
 
 
 def cmd_replay(args: Namespace) -> int:
-    bank = load_bank(args.bank)
     try:
         log = find_session_log(data_dir(args.data_dir), args.session)
-        interview = Interview.replay(bank, log)
+        interview = _reopen(args, log, resume=False)
     except (SessionNotFound, LogError, KeyError, ValueError) as error:
         return _fail(str(error.args[0]) if error.args else str(error))
     sys.stdout.write(interview.transcript())
@@ -265,9 +281,70 @@ def cmd_replay(args: Namespace) -> int:
 def cmd_list(args: Namespace) -> int:
     console = _console()
     bank = _bank(args, console)
-    console.print(_formats_table(bank))
+    console.print(_formats_table(bank, _behavioral_bank(args, console)))
     console.print(_questions_table(bank))
     return EXIT_OK
+
+
+# -- the behavioural format: prompts from behavioral/, no question and no workspace -----------
+
+
+def _behavioral_bank(args: Namespace, console: Console) -> BehavioralBank:
+    """The prompts beside the question bank (``--bank``), or the built-in ones."""
+    bank = load_behavioral_bank(bank_beside(args.bank))
+    for problem in bank.problems:
+        console.print(f"warning: {problem} (prompt skipped; see `interviewer validate`)",
+                      markup=False, style="yellow")
+    return bank
+
+
+def _start_behavioral(args: Namespace, console: Console, bank: BehavioralBank,
+                      lines: LineSource | None = None, toolbar: _Toolbar | None = None,
+                      seed: int | None = None) -> int:
+    """Ask the time box, start a ``BehavioralInterview`` (``--question`` names the first
+    prompt) and converse."""
+    from ._behavioral_session import BehavioralInterview
+
+    if not len(bank):
+        return _fail("no behavioural prompts could be loaded; run `interviewer validate "
+                     "behavioral` for details")
+    first = args.question if args.question not in (None, "random") else None
+    if first is not None and first not in bank:
+        return _fail(f"no behavioural prompt '{first}' (choose from {', '.join(bank.prompts)})")
+    toolbar = toolbar or _Toolbar()
+    lines = lines or _line_source(args, console, toolbar)
+    seed = seed if seed is not None else (args.seed if args.seed is not None
+                                          else int(time.time()) % 1_000_000)
+    try:
+        minutes = _choose_minutes(args, "behavioral", lines, console)
+    except EOFError:
+        return _fail("no input: choose a time box (or pass --minutes)")
+    clock = SystemClock()
+    base = data_dir(args.data_dir)
+    try:
+        folder = new_session_dir(base, "behavioral", clock.now())
+    except OSError as error:
+        return _fail(f"cannot create a session folder in {base}: {error.strerror or error}")
+    try:
+        interview = BehavioralInterview.start(bank, minutes=minutes, seed=seed, first=first,
+                                              clock=clock, log_path=folder / LOG_NAME)
+    except (KeyError, ValueError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _fail(str(error.args[0]) if error.args else str(error))
+    console.print(f"Session {folder.name} (seed {seed}).", markup=False, style="dim")
+    return _converse(interview, console, lines, toolbar, folder)
+
+
+def _reopen(args: Namespace, log: Path, *, resume: bool, console: Console | None = None):
+    """A logged session resumed or replayed: behavioural or coding, as its first event says."""
+    from ._behavioral_session import BehavioralInterview, is_behavioral_log
+
+    if is_behavioral_log(log):
+        prompts = load_behavioral_bank(bank_beside(args.bank))
+        return (BehavioralInterview.resume(prompts, log) if resume
+                else BehavioralInterview.replay(prompts, log))
+    bank = _bank(args, console) if console is not None else load_bank(args.bank)
+    return Interview.resume(bank, log) if resume else Interview.replay(bank, log)
 
 
 def cmd_validate(args: Namespace) -> int:
@@ -277,7 +354,9 @@ def cmd_validate(args: Namespace) -> int:
     for problem in report.problems:
         print(problem)
     status = "ok" if report.ok else f"{len(report.errors)} error(s)"
-    print(f"{report.checked} question(s) checked: {status}"
+    counts = [f"{report.checked} question(s)"] if report.checked or not report.prompts else []
+    counts += [f"{report.prompts} behavioural prompt(s)"] if report.prompts else []
+    print(f"{', '.join(counts)} checked: {status}"
           + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 

@@ -29,6 +29,7 @@ from ._events import (
 )
 from ._formats import Format, get_format
 from ._model import FollowUp, InterviewerNotes, Question
+from ._reminders import due_reminders
 from ._replies import (
     INFO,
     REQUEST,
@@ -538,25 +539,18 @@ class Engine:
 
     def _mark_reminders(self, left: float) -> None:
         """Reminders the moment has passed, marked as given: one announcement says it all."""
-        box = self.state.minutes * 60
-        self.state.reminders.update(name for name, at in self._reminder_marks(box)
-                                    if left <= at < box)
-
-    @staticmethod
-    def _reminder_marks(box: float) -> list[tuple[str, float]]:
-        return [("up", 0.0), ("5", 300.0), ("15", 900.0), ("half", box / 2)]
+        self.state.reminders.update(
+            due_reminders(left, self.state.minutes * 60, self.state.reminders))
 
     def _reminder(self) -> list[Reply]:
         left = self._time_left()
         if left is None:
             return []
-        box = self.state.minutes * 60
-        crossed = [(name, at) for name, at in self._reminder_marks(box)
-                   if left <= at < box and name not in self.state.reminders]
+        crossed = due_reminders(left, self.state.minutes * 60, self.state.reminders)
         if not crossed:
             return []
-        self.state.reminders.update(name for name, _ in crossed)
-        name = crossed[0][0]
+        self.state.reminders.update(crossed)
+        name = crossed[0]
         talking = self.state.phase in (phases.FOLLOWUPS, phases.WRAPUP)
         key = f"reminder-{name}-talk" if talking and name in ("15", "5") else f"reminder-{name}"
         replies = [self._say(key, time_left=format_duration(left))]

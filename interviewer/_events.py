@@ -29,7 +29,11 @@ class Event:
 
 @dataclass(frozen=True)
 class Started(Event):
-    """The session begins: which question, format and seed, and where the workspace is."""
+    """The session begins: which question, format and seed, and where the workspace is.
+
+    A behavioural session has no workspace; ``prompts`` records the prompts it
+    planned, in order, so that resume and replay ask the same ones.
+    """
 
     question: str = ""
     format: str = "live"
@@ -37,6 +41,7 @@ class Started(Event):
     workspace: str = ""
     minutes: int = 0
     version: int = LOG_VERSION
+    prompts: tuple[str, ...] = ()
     type: ClassVar[str] = "started"
 
 
@@ -149,6 +154,8 @@ def event_from_json(line: str) -> Event:
     values = {k: v for k, v in record.items() if k in known}
     if cls is TestsRan:
         values["outcomes"] = tuple(TestOutcome(**o) for o in values.get("outcomes", ()))
+    if cls is Started and isinstance(values.get("prompts"), list):
+        values["prompts"] = tuple(str(prompt) for prompt in values["prompts"])
     try:
         return cls(**values)
     except TypeError as error:

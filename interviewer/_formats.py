@@ -74,6 +74,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("practice", "Practice", "untimed",
            "any question, hints free, pause allowed, no grade unless asked",
            gating="free", timed=False, pausable=True, grade_on_request=True, free_hints=True),
+    Format("behavioral", "Behavioural", "30-45 min",
+           "prompts, probing follow-ups, per-answer feedback", minute_choices=(30, 45)),
 )}
 
 

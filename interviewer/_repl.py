@@ -194,12 +194,19 @@ def _busy(renderer: Renderer, message: str) -> Iterator[None]:
 
 
 def _save_refusal(interview: Interview, target: Path) -> str | None:
-    """Why the transcript must not go to ``target``: never over question data or the code."""
+    """Why the transcript must not go to ``target``: never over question data or the code.
+
+    A behavioural session has no question folder and no workspace, only its prompt bank.
+    """
     resolved = target.resolve()
-    bank = interview.question.folder.resolve().parent
-    if resolved.is_relative_to(bank):
+    folder = getattr(interview.question, "folder", None)
+    prompts = getattr(interview, "bank", None)
+    bank = folder.resolve().parent if folder is not None else (
+        prompts.root.resolve() if prompts is not None else None)
+    if bank is not None and resolved.is_relative_to(bank):
         return f"Not saving into the question bank ({bank}); choose another path."
-    if resolved == (interview.workspace / interview.question.entry).resolve():
+    workspace = getattr(interview, "workspace", None)
+    if workspace is not None and resolved == (workspace / interview.question.entry).resolve():
         return f"Not saving over your solution {interview.question.entry}; choose another path."
     if resolved.is_dir():
         return f"{target} is a folder; give a file name."
@@ -243,7 +250,8 @@ def run_loop(interview: Interview, lines: LineSource, renderer: Renderer,
             renderer.show(interview.say(text))
             continue
         name, _, argument = text[1:].partition(" ")
-        with _busy(renderer, "Running tests..."):
+        running = name.lower() in ("run", "submit")
+        with _busy(renderer, "Running tests...") if running else contextlib.nullcontext():
             renderer.show(interview.command(text))
         if name.lower() == "save":
             _save(interview, argument.strip(), transcript_path, renderer)

@@ -1,4 +1,8 @@
-"""``interviewer validate``: every problem of one question folder or a whole bank."""
+"""``interviewer validate``: every problem of one question folder or a whole bank.
+
+The built-in bank is its questions and its behavioural prompts; a folder of
+prompt files (``behavioral/``) is validated as a behavioural bank.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._loader import SCRIPT, inspect_folder, question_folders
-from ._paths import bank_root
+from ._paths import bank_root, behavioral_root
 from ._problems import Problem
 from ._standard import check_behaviour, check_standard
 
@@ -14,6 +18,7 @@ from ._standard import check_behaviour, check_standard
 @dataclass
 class ValidationReport:
     checked: int = 0
+    prompts: int = 0                  # behavioural prompt files checked
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -44,10 +49,24 @@ def validate_folder(folder: Path, strict: bool = False) -> list[Problem]:
     return problems + _as_errors(standard) + check_behaviour(files)
 
 
+def _is_behavioral(root: Path) -> bool:
+    """A folder of prompt files rather than of question folders."""
+    return (root.is_dir() and not (root / SCRIPT).is_file() and not question_folders(root)
+            and any(root.glob("*.yaml")))
+
+
 def validate_path(path: Path | None, strict: bool = False) -> ValidationReport:
-    """Validate a question folder, or every question folder under a bank folder."""
+    """Validate a question folder, every question folder under a bank folder, or a
+    behavioural bank; with no path, the built-in questions and behavioural prompts."""
     root = Path(path) if path is not None else bank_root()
     report = ValidationReport()
+    if path is None or _is_behavioral(root):
+        from ._behavioral_bank import validate_behavioral
+
+        report.prompts, found = validate_behavioral(root if path else behavioral_root(), strict)
+        report.problems.extend(found)
+        if path is not None:
+            return report
     if (root / SCRIPT).is_file():
         folders = [root]
     else:

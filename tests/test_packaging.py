@@ -25,6 +25,9 @@ def test_wheel_carries_the_data(wheel):
     assert "interviewer/_bank/questions/01-in-memory-database/script.yaml" in names
     assert "interviewer/_bank/questions/01-in-memory-database/_tests/test_level1.py" in names
     assert "interviewer/_bank/takehome/problem.py" in names
+    assert "interviewer/_bank/behavioral/perf-debugging.yaml" in names
+    assert "interviewer/schemas/behavioral.schema.json" in names
+    assert "interviewer/data/star_cues.yaml" in names
     assert "interviewer/schemas/script.schema.json" in names
     assert "interviewer/templates/report.html" in names
     assert "interviewer/data/voice.yaml" in names
@@ -55,3 +58,16 @@ def test_the_interviewer_speaks_from_the_unpacked_wheel(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     path, greeting, time_up = result.stdout.splitlines()
     assert path.startswith(str(site)) and "Word Counter" in greeting and "45m" in time_up
+
+
+def test_behavioural_bank_loads_from_the_unpacked_wheel(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("from interviewer._behavioral_bank import load_behavioral_bank; "
+            "b = load_behavioral_bank(); print(len(b), b.problems, b.root)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin"})
+    assert result.returncode == 0, result.stderr
+    count, problems, root = result.stdout.split(" ", 2)
+    assert int(count) >= 5 and problems == "[]"
+    assert root.strip().startswith(str(site))

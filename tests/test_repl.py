@@ -87,6 +87,13 @@ def test_a_question_that_does_not_exist_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_question_outside_the_format_names_its_formats(tmp_path):
+    result = run_cli(["--question", "01", "--format", "perf-deep-dive"], "", tmp_path)
+    assert result.returncode == 2
+    assert "question 01 is not offered in format 'perf-deep-dive'" in result.stderr
+    assert "its formats: live, codesignal" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_unknown_format_is_a_clear_error(tmp_path):
     result = run_cli(["--question", "01", "--format", "marathon"], "", tmp_path)
     assert result.returncode == 2 and "unknown format 'marathon'" in result.stderr

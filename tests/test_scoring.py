@@ -264,7 +264,7 @@ def test_score_finds_the_question_and_transcript_from_a_session(tmp_path):
     script = "what does get return for a missing field?\n/next\n/quit\n"
     started = subprocess.run(
         [sys.executable, "-m", "interviewer", "--data-dir", str(data), "--question", "01",
-         "--format", "live", "--seed", "3"], input=script, capture_output=True, text=True,
+         "--format", "codesignal", "--seed", "3"], input=script, capture_output=True, text=True,
         timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
                           "PYTHONPATH": str(ROOT)})
     assert started.returncode == 0, started.stderr

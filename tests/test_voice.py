@@ -16,6 +16,7 @@ from interviewer import _engine
 from interviewer._voice import VoiceError, _template, line, load_lines, pick, render, variants
 
 ENGINE = Path(_engine.__file__)
+ENGINES = (ENGINE, ENGINE.with_name("_behavioral_engine.py"))
 
 # Realistic values for every line, named as the engine passes them. A new line
 # needs its row here: the tests below render every variant with it.
@@ -81,6 +82,37 @@ VALUES: dict[str, dict[str, object]] = {
     "grade-early": {},
     "grade": {"grade": "Lean Hire", "score": "61%"},
     "language-workspace": {"entry": "solution.py", "language": "C++"},
+    # The behavioural interview.
+    "behavioral-greeting": {"questions": "four questions", "time_box": "45m"},
+    "behavioral-greeting-untimed": {"questions": "three questions"},
+    "behavioral-how": {},
+    "behavioral-first": {"ask": "Tell me about a difficult performance problem you debugged."},
+    "behavioral-next": {"ask": "Tell me about a time you pushed back on a technical decision."},
+    "behavioral-skip": {"ask": "What draws you to this company's mission?"},
+    "behavioral-probe": {"ask": "What did you measure first?"},
+    "behavioral-go-on": {},
+    "behavioral-repeat": {"ask": "What did you measure first?"},
+    "behavioral-wrapup": {},
+    "behavioral-wrapup-time": {},
+    "behavioral-wrapup-again": {},
+    "behavioral-over": {},
+    "behavioral-finish-answer": {},
+    "behavioral-reminder-half": {"time_left": "22m 30s"},
+    "behavioral-reminder-15": {"time_left": "15m"},
+    "behavioral-reminder-5": {"time_left": "4m 58s"},
+    "behavioral-reminder-up": {"time_left": "0s"},
+    "behavioral-hint-star": {},
+    "behavioral-hint-situation": {},
+    "behavioral-hint-task": {},
+    "behavioral-hint-action": {},
+    "behavioral-hint-result": {},
+    "behavioral-hint-numbers": {},
+    "behavioral-hint-ownership": {},
+    "behavioral-hint-reflection": {},
+    "behavioral-hint-complete": {},
+    "behavioral-hint-after": {},
+    "behavioral-feedback-confirm": {"remaining": "two more questions"},
+    "behavioral-forbidden-answer": {},
 }
 # Values that take a template down another branch, rendered as well.
 MORE_VALUES: dict[str, list[dict[str, object]]] = {
@@ -90,7 +122,14 @@ MORE_VALUES: dict[str, list[dict[str, object]]] = {
 # What Python looks like: a definition, a return, an import, an assignment or a call.
 CODE = re.compile(r"\bdef \w|\breturn\s|\bimport\s|\b\w+\s*=\s*[\w'\"(\[{]|\w\([^)]*\)")
 BUILT_KEYS = {"f'reminder-{name}'": {"reminder-half", "reminder-15", "reminder-5", "reminder-up"},
-              "f'reminder-{name}-talk'": {"reminder-15-talk", "reminder-5-talk"}}
+              "f'reminder-{name}-talk'": {"reminder-15-talk", "reminder-5-talk"},
+              "f'behavioral-reminder-{name}'": {
+                  f"behavioral-reminder-{mark}" for mark in ("half", "15", "5", "up")},
+              "f'behavioral-hint-{gaps[0]}'": {
+                  f"behavioral-hint-{gap}" for gap in ("situation", "task", "action", "result",
+                                                       "numbers", "ownership", "reflection")}}
+# Keys the behavioural engine hands to its _next_prompt helper, which speaks them.
+THROUGH_NEXT_PROMPT = ("behavioral-next", "behavioral-skip")
 
 
 def every_variant() -> list[tuple[str, int, dict[str, object]]]:
@@ -100,10 +139,16 @@ def every_variant() -> list[tuple[str, int, dict[str, object]]]:
             for values in [VALUES.get(key, {}), *MORE_VALUES.get(key, [])]]
 
 
-def engine_lines() -> list[tuple[str, frozenset[str], int]]:
-    """(key, value names, line number) of every line the engine speaks, read from its source."""
+def engine_lines() -> list[tuple[str, frozenset[str], str]]:
+    """(key, value names, file:line) of every line the engines speak, read from their source."""
+    return [line for engine in ENGINES for line in _lines_of(engine)] + [
+        (key, frozenset(VALUES[key]), f"{ENGINES[1]} (through _next_prompt)")
+        for key in THROUGH_NEXT_PROMPT]
+
+
+def _lines_of(engine: Path) -> list[tuple[str, frozenset[str], str]]:
     spoken = []
-    for function in ast.walk(ast.parse(ENGINE.read_text(encoding="utf-8"))):
+    for function in ast.walk(ast.parse(engine.read_text(encoding="utf-8"))):
         if not isinstance(function, ast.FunctionDef):
             continue
         assigned = {target.id: node.value for node in ast.walk(function)
@@ -116,7 +161,8 @@ def engine_lines() -> list[tuple[str, frozenset[str], int]]:
             if isinstance(key, ast.Name) and key.id not in assigned:
                 continue                        # `_say` handing its own argument to `line`
             names = frozenset(kw.arg for kw in call.keywords if kw.arg is not None)
-            spoken += [(name, names, call.lineno) for name in _keys(key, assigned)]
+            spoken += [(name, names, f"{engine}:{call.lineno}")
+                       for name in _keys(key, assigned, engine)]
     return spoken
 
 
@@ -125,15 +171,15 @@ def _speaks(call: ast.Call) -> bool:
             or (isinstance(call.func, ast.Name) and call.func.id == "line"))
 
 
-def _keys(node: ast.expr, assigned: dict[str, ast.expr]) -> set[str]:
+def _keys(node: ast.expr, assigned: dict[str, ast.expr], engine: Path) -> set[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
     if isinstance(node, ast.IfExp):
-        return _keys(node.body, assigned) | _keys(node.orelse, assigned)
+        return _keys(node.body, assigned, engine) | _keys(node.orelse, assigned, engine)
     if isinstance(node, ast.Name) and node.id in assigned:
-        return _keys(assigned[node.id], assigned)
+        return _keys(assigned[node.id], assigned, engine)
     source = ast.unparse(node)
-    assert source in BUILT_KEYS, f"{ENGINE}:{node.lineno}: list the keys {source} makes"
+    assert source in BUILT_KEYS, f"{engine}:{node.lineno}: list the keys {source} makes"
     return BUILT_KEYS[source]
 
 
@@ -157,8 +203,7 @@ def test_the_engine_speaks_only_lines_that_exist_with_the_values_in_the_table():
     spoken = engine_lines()
     assert {"greeting", "hint", "level-open-skip", "reminder-up", "setup-untimed"} <= {
         key for key, _, _ in spoken}
-    for key, names, lineno in spoken:
-        where = f"{ENGINE}:{lineno}"
+    for key, names, where in spoken:
         assert key in load_lines(), f"{where}: no line '{key}' in the voice file"
         assert names == set(VALUES[key]), f"{where}: '{key}' is given {sorted(names)}"
 
