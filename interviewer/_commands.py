@@ -332,7 +332,7 @@ def _start_behavioral(args: Namespace, console: Console, bank: BehavioralBank,
         shutil.rmtree(folder, ignore_errors=True)
         return _fail(str(error.args[0]) if error.args else str(error))
     console.print(f"Session {folder.name} (seed {seed}).", markup=False, style="dim")
-    return _converse(interview, console, lines, toolbar, folder)
+    return _converse(interview, console, lines, toolbar, folder, base)
 
 
 def _reopen(args: Namespace, log: Path, *, resume: bool, console: Console | None = None):

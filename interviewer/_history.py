@@ -278,9 +278,14 @@ def record_from_interview(interview: Any, session_id: str) -> SessionRecord:
         score=float(score),
         minutes_used=round(max(0.0, finished_at - started_at) / 60, 1),
         time_box=int(getattr(state, "minutes", 0) or 0),
-        hints=len(getattr(state, "hints", ())),
+        hints=_hint_count(getattr(state, "hints", ())),
         seed=int(getattr(state, "seed", 0) or 0),
     )
+
+
+def _hint_count(hints: Any) -> int:
+    """Hints taken: a coding session keeps the list of them, a behavioural one the count."""
+    return hints if isinstance(hints, int) else len(hints)
 
 
 def _scored_facts(interview: Any) -> tuple[float, str, float]:

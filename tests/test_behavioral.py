@@ -559,3 +559,27 @@ def test_list_shows_the_behavioural_bank_size(tmp_path):
     result = run_cli(["list"], "", tmp_path)
     assert result.returncode == 0, result.stderr
     assert "behavioral" in result.stdout and "4 prompts" in result.stdout
+
+
+def test_a_finished_behavioural_session_is_recorded_in_the_history(prompts, clock, tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from interviewer._history import HISTORY_NAME, HistoryStore
+    from interviewer._history_cli import recorder
+
+    console = Console(file=io.StringIO())
+    interview = BehavioralInterview.start(prompts, minutes=30, seed=2, clock=clock)
+    interview.on_scored = recorder(tmp_path, "20260101-000000-qbehavioral", console)
+    clock.advance(minutes=3)
+    interview.command("/hint")
+    interview.say(PERF_NO_RESULT)
+    interview.command("/feedback")
+    interview.command("/feedback")                     # the confirmation, then the report
+    [row] = HistoryStore(tmp_path / HISTORY_NAME).sessions()
+    assert (row.format, row.question_id, row.category) == ("behavioral", "behavioral",
+                                                           "behavioral")
+    assert row.hints == 1 and row.time_box == 30 and row.minutes_used == 3.0
+    assert row.grade == interview.last_scorecard.grade
+    assert console.file.getvalue() == ""
