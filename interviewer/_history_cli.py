@@ -137,7 +137,7 @@ def next_command(args: Namespace, console: Console, bank: Bank) -> int:
         records = history_store(data_dir(args.data_dir)).sessions()
     except HistoryError as error:
         return _fail(str(error), EXIT_PROBLEMS)
-    advice = recommend(records, bank)
+    advice = recommend(records, bank, _formats_offered(args, bank))
     if not records:
         console.print("No practice history yet; here is a good place to begin.", markup=False)
     if not advice:
@@ -150,6 +150,18 @@ def next_command(args: Namespace, console: Console, bank: Bank) -> int:
         console.print(f"{number:>2}. {item.reason}", markup=False)
         console.print(f"    {item.command(prefix)}", markup=False, soft_wrap=True, style="cyan")
     return EXIT_OK
+
+
+def _formats_offered(args: Namespace, bank: Bank) -> list[str]:
+    """Formats that can start here: those with a question, and behavioural when it has prompts."""
+    from ._behavioral_bank import bank_beside, load_behavioral_bank
+    from ._formats import FORMATS
+
+    offered = [name for name in FORMATS
+               if name not in ("practice", "behavioral") and bank.for_format(name)]
+    if len(load_behavioral_bank(bank_beside(args.bank))):
+        offered.append("behavioral")
+    return offered
 
 
 def _command_prefix(args: Namespace) -> str:

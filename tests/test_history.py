@@ -481,6 +481,8 @@ def test_next_suggests_the_format_not_yet_done_with_its_command(tmp_path):
     assert "format not yet done: codesignal" in result.stdout
     assert f"python -m interviewer --data-dir {tmp_path} --bank {BANK} --format codesignal " \
            f"--question 01" in result.stdout
+    assert "format not yet done: behavioral" in result.stdout   # prompts beside the bank
+    assert f"--bank {BANK} --format behavioral\n" in result.stdout
 
 
 def test_a_finished_cli_session_appears_in_the_history(tmp_path):
