@@ -12,11 +12,11 @@ import sys
 import time
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from ._behavioral_bank import BehavioralBank, bank_beside, load_behavioral_bank
 from ._cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _fail
 from ._clock import SystemClock
 from ._events import LogError
@@ -34,6 +34,9 @@ from ._repl import (
 )
 from ._store import LOG_NAME, SessionNotFound, data_dir, find_session_log, new_session_dir
 from ._workspace import WorkspaceError
+
+if TYPE_CHECKING:
+    from ._behavioral_bank import BehavioralBank
 
 
 def _interactive() -> bool:
@@ -291,6 +294,8 @@ def cmd_list(args: Namespace) -> int:
 
 def _behavioral_bank(args: Namespace, console: Console) -> BehavioralBank:
     """The prompts beside the question bank (``--bank``), or the built-in ones."""
+    from ._behavioral_bank import bank_beside, load_behavioral_bank
+
     bank = load_behavioral_bank(bank_beside(args.bank))
     for problem in bank.problems:
         console.print(f"warning: {problem} (prompt skipped; see `interviewer validate`)",
@@ -340,6 +345,8 @@ def _reopen(args: Namespace, log: Path, *, resume: bool, console: Console | None
     from ._behavioral_session import BehavioralInterview, is_behavioral_log
 
     if is_behavioral_log(log):
+        from ._behavioral_bank import bank_beside, load_behavioral_bank
+
         prompts = load_behavioral_bank(bank_beside(args.bank))
         return (BehavioralInterview.resume(prompts, log) if resume
                 else BehavioralInterview.replay(prompts, log))
