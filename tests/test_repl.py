@@ -216,3 +216,22 @@ def test_a_missing_dependency_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "the dependency 'rich' is not installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt,question", [("codesignal", "02"), ("live", "04"),
+                                          ("perf-deep-dive", "09"), ("gpu-deep-dive", "15"),
+                                          ("practice", "06")])
+def test_every_format_plays_from_the_repl_to_its_report(tmp_path, fmt, question):
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "--data-dir", str(tmp_path), "--format", fmt,
+         "--question", question, "--seed", "2"],
+        input="/next\n/hint\n/feedback\n/feedback\n/grade\n/quit\n", capture_output=True,
+        text=True, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b[" not in result.stdout
+    out = result.stdout
+    assert "Hint (nudge, 1 of" in out and "Feedback for question" in out
+    if fmt == "practice":
+        assert "Grade: not shown in practice" in out
+    else:
+        assert "Grade: " in out.split("Feedback for question")[1].splitlines()[1]
