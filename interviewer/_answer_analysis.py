@@ -13,6 +13,7 @@ evidence. ``docs/behavioral.md`` states the rules, thresholds and weights.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
 
 SHORT_BELOW = 80           # words: an answer under this is too short
 LONG_ABOVE = 400           # words: an answer over this rambles
-OWNED_FROM = 0.6           # share of first-person words that are "I/me/my": owned
-TEAM_BELOW = 0.3           # under this share (or no first person at all): a team story
+OWNED_FROM = 0.6           # share of the subject pronouns ("I", "we") that are "I": owned
+TEAM_BELOW = 0.3           # under this share (or no "I" or "we" at all): a team story
+OPENING_SENTENCES = 3      # the `opening` scene cues count in this many first sentences
 #: The score's parts; they sum to 1.
 WEIGHTS: Mapping[str, float] = MappingProxyType({
     "situation": 0.08, "task": 0.08, "action": 0.18, "result": 0.18,
@@ -46,6 +48,7 @@ OWNERSHIPS = ("owned", "shared", "team")
 LENGTHS = ("short", "good", "long")
 
 Phrase = tuple[str, ...]
+Span = tuple[int, int]     # word positions: start, end
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,8 @@ class AnswerAnalysis:
     star: tuple[str, ...]                         # STAR parts present, in STAR order
     evidence: Mapping[str, tuple[str, ...]]       # STAR part -> the cues heard, quoted
     ownership: str                                # owned, shared or team
-    singular: int                                 # "I", "me", "my" ... counted
-    plural: int                                   # "we", "us", "our" ... counted
+    singular: int                                 # "I" counted (who did the work)
+    plural: int                                   # "we" counted
     numbers: tuple[str, ...]                      # the quantities found, quoted
     reflection: tuple[str, ...]                   # the reflection cues heard, quoted
     words: int
@@ -141,14 +144,15 @@ class _PhraseSet:
         return spans
 
 
-_PLACEHOLDER = re.compile(r"<(year|number)>")
+_PLACEHOLDERS = ("year", "number", "word", "ing")
+_PLACEHOLDER = re.compile(rf"<({'|'.join(_PLACEHOLDERS)})>")
 
 
 def _cue_words(text: str) -> list[str]:
     """A cue's words, normalised like an answer, its placeholders kept."""
     out: list[str] = []
     for piece in _PLACEHOLDER.split(str(text)):
-        if piece in ("year", "number"):
+        if piece in _PLACEHOLDERS:
             out.append(f"<{piece}>")
         else:
             out += words(piece)
@@ -159,7 +163,11 @@ def _word_fits(token: str, word: str) -> bool:
     if token == "<number>":
         return word.isdigit()
     if token == "<year>":
-        return word.isdigit() and len(word) == 4 and 1950 <= int(word) <= 2099
+        return _is_year(word)
+    if token == "<word>":
+        return True
+    if token == "<ing>":                          # "training", "running"; not "ring"
+        return len(word) >= 5 and word.endswith("ing")
     return token == word
 
 
@@ -172,9 +180,11 @@ def _matches(phrase: Phrase, text_words: Sequence[str], start: int) -> bool:
 @dataclass(frozen=True)
 class _Cues:
     parts: Mapping[str, _PhraseSet]               # situation, task, result; action phrases
+    opening: _PhraseSet                           # weaker scene cues, for the first sentences
     action_subjects: frozenset[str]
     action_verbs: frozenset[str]
     action_not_between: frozenset[str]
+    negations: frozenset[str]                     # a S, T or R cue after one is denied
     reflection: _PhraseSet
     singular: frozenset[str]
     plural: frozenset[str]
@@ -200,9 +210,11 @@ def _cues() -> _Cues:
             "action": _PhraseSet.of(action["phrases"]),
             "result": _PhraseSet.of(data["result"]),
         }),
+        opening=_PhraseSet.of(data["opening"]),
         action_subjects=frozenset(action["subjects"]),
         action_verbs=frozenset(action["verbs"]),
         action_not_between=frozenset(action["not_between"]),
+        negations=frozenset(data["negations"]),
         reflection=_PhraseSet.of(data["reflection"]),
         singular=frozenset(data["ownership"]["singular"]),
         plural=frozenset(data["ownership"]["plural"]),
@@ -247,7 +259,40 @@ def _quantity_patterns(units: Iterable[str], word_numbers: Iterable[str]
 # -- the rules ------------------------------------------------------------------------------
 
 
-def _quote(text_words: Sequence[str], spans: Iterable[tuple[int, int]]) -> tuple[str, ...]:
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An answer as the rules read it: its sentences (folded, punctuation kept for the
+    quantity patterns), all its words, and where each sentence starts among them, so
+    that a cue's place in the story (the opening, before the first action) is known."""
+
+    sentences: tuple[str, ...]
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Read:
+        sentences = tuple(s for s in _SENTENCE_END.split(fold(text)) if s.strip())
+        all_words: list[str] = []
+        starts: list[int] = []
+        for sentence in sentences:
+            starts.append(len(all_words))
+            all_words += words(sentence)
+        return cls(sentences, tuple(all_words), tuple(starts))
+
+    def sentence_of(self, position: int) -> int:
+        """The index of the sentence the word at ``position`` is in."""
+        return bisect_right(self.starts, position) - 1
+
+    def opening_end(self) -> int:
+        """The word position where the opening sentences end."""
+        return (self.starts[OPENING_SENTENCES] if len(self.starts) > OPENING_SENTENCES
+                else len(self.words))
+
+
+def _quote(text_words: Sequence[str], spans: Iterable[Span]) -> tuple[str, ...]:
     """The words of each span as heard ("I" capitalised), each once, in order."""
     quotes: list[str] = []
     for start, end in spans:
@@ -257,7 +302,13 @@ def _quote(text_words: Sequence[str], spans: Iterable[tuple[int, int]]) -> tuple
     return tuple(quotes)
 
 
-def _action_spans(text_words: Sequence[str], cues: _Cues) -> list[tuple[int, int]]:
+def _outside(spans: Iterable[Span], taken: Sequence[Span]) -> list[Span]:
+    """The spans that overlap none of ``taken``."""
+    return [(start, end) for start, end in spans
+            if not any(start < t_end and t_start < end for t_start, t_end in taken)]
+
+
+def _action_spans(text_words: Sequence[str], cues: _Cues) -> list[Span]:
     """A subject then one of the verbs, directly or one word later; and the action phrases."""
     spans = cues.parts["action"].find(text_words)
     for start, word in enumerate(text_words[:-1]):
@@ -271,19 +322,36 @@ def _action_spans(text_words: Sequence[str], cues: _Cues) -> list[tuple[int, int
     return sorted(spans)
 
 
-def _star(text_words: Sequence[str], cues: _Cues, reflection: Sequence[tuple[int, int]]
-          ) -> dict[str, tuple[str, ...]]:
-    """The cues of each STAR part, outside the reflections: "if I had to do it again" is
-    no task."""
-    found = {}
-    for part in STAR_PARTS:
-        spans = (_action_spans(text_words, cues) if part == "action"
-                 else cues.parts[part].find(text_words))
-        spans = [(start, end) for start, end in spans
-                 if not any(start < r_end and r_start < end for r_start, r_end in reflection)]
-        if spans:
-            found[part] = _quote(text_words, spans)
-    return found
+def _star(read: _Read, cues: _Cues, reflection: Sequence[Span]) -> dict[str, list[Span]]:
+    """The cues of each STAR part, kept where the part can be in a story.
+
+    Nothing inside a reflection counts ("if I had to do it again" is no task). A
+    story begins with its first action: a result cue before it is still the setting
+    ("the deadline was fixed by the launch"), and an answer without an action is
+    read whole. A cue right after a negation is denied ("we never needed the
+    replicas" is no task). When no situation cue is heard, a story's opening can
+    still set the scene (``_opening``).
+    """
+    heard = {part: _outside(_action_spans(read.words, cues) if part == "action"
+                            else _affirmed(read.words, cues, cues.parts[part]), reflection)
+             for part in STAR_PARTS}
+    begins = heard["action"][0][0] if heard["action"] else 0
+    heard["result"] = [span for span in heard["result"] if span[0] >= begins]
+    if heard["action"] and not heard["situation"]:
+        heard["situation"] = _opening(read, cues, [*reflection, *heard["task"]])
+    return heard
+
+
+def _affirmed(text_words: Sequence[str], cues: _Cues, phrases: _PhraseSet) -> list[Span]:
+    """The spans of ``phrases`` not right after a negation ("never needed", "not fixed")."""
+    return [(start, end) for start, end in phrases.find(text_words)
+            if not start or text_words[start - 1] not in cues.negations]
+
+
+def _opening(read: _Read, cues: _Cues, taken: Sequence[Span]) -> list[Span]:
+    """The weaker scene cues ("our gateway", "we were migrating") of the first sentences,
+    outside ``taken``: "I was asked to" is a task, not a scene."""
+    return _outside(cues.opening.find(read.words[:read.opening_end()]), taken)
 
 
 def _ownership(text_words: Sequence[str], cues: _Cues) -> tuple[str, int, int]:
@@ -298,22 +366,35 @@ def _is_year(number: str) -> bool:
     return number.isdigit() and len(number) == 4 and 1950 <= int(number) <= 2099
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
+def _by_sentence(read: _Read, spans: Iterable[Span]) -> dict[int, list[Span]]:
+    """The spans grouped by the sentence they start in, so quotes keep the story's order."""
+    grouped: dict[int, list[Span]] = {}
+    for span in spans:
+        grouped.setdefault(read.sentence_of(span[0]), []).append(span)
+    return grouped
 
 
-def _numbers(sentences: Sequence[str], words_of: Sequence[Sequence[str]],
-             cues: _Cues) -> tuple[str, ...]:
-    """The quantities said: measures of change anywhere, amounts once a result is said."""
+def _numbers(read: _Read, cues: _Cues, star: Mapping[str, Sequence[Span]]) -> tuple[str, ...]:
+    """The quantities of the story, from the sentence of its first action on (numbers
+    before it describe the setting): measures of change there, amounts only from the
+    first result's sentence, so that "we had two weeks" is not taken for a result."""
+    actions, results = star["action"], star["result"]
+    begins = read.sentence_of(actions[0][0]) if actions else 0
+    amounts_from = read.sentence_of(results[0][0]) if results else len(read.sentences)
+    changes = _by_sentence(read, cues.change_phrases.find(read.words))
+    amounts = _by_sentence(read, cues.amount_phrases.find(read.words))
     quotes: list[str] = []
-    counting_amounts = False
-    for sentence, sentence_words in zip(sentences, words_of, strict=True):
-        counting_amounts = counting_amounts or bool(cues.parts["result"].find(sentence_words))
+    for index in range(begins, len(read.sentences)):
+        counting_amounts = index >= amounts_from
         patterns = cues.change_patterns + (cues.amount_patterns if counting_amounts else ())
-        quotes += _quantities(sentence, patterns)
-        quotes += _quote(sentence_words, cues.change_phrases.find(sentence_words))
+        quotes += _quantities(read.sentences[index], patterns)
+        quotes += _quote(read.words, changes.get(index, ()))
         if counting_amounts:
-            quotes += _quote(sentence_words, cues.amount_phrases.find(sentence_words))
+            quotes += _quote(read.words, amounts.get(index, ()))
     return tuple(dict.fromkeys(quotes))
+
+
+_AGO = re.compile(r"\s+ago\b")
 
 
 def _quantities(text: str, patterns: Sequence[re.Pattern[str]]) -> list[str]:
@@ -325,7 +406,7 @@ def _quantities(text: str, patterns: Sequence[re.Pattern[str]]) -> list[str]:
             groups = found.groupdict()
             if groups.get("first") and _is_year(groups["first"]) and _is_year(groups["second"]):
                 continue                                  # "from 2019 to 2021" is dates
-            if re.match(r"\s+ago\b", folded[found.end():]):
+            if _AGO.match(folded, found.end()):
                 continue                                  # "two months ago" is a date
             spans.append(found.span())
     kept: list[tuple[int, int]] = []
@@ -354,20 +435,19 @@ def _signals(text: str, prompt: BehavioralPrompt | None
 def _facts(text: str, prompt: BehavioralPrompt | None) -> AnswerAnalysis:
     """Every rule applied to ``text``; no score or feedback yet."""
     cues = _cues()
-    sentences = _SENTENCE_END.split(fold(text))
-    sentence_words = [words(sentence) for sentence in sentences]
-    text_words = [word for found in sentence_words for word in found]
-    reflection = cues.reflection.find(text_words)
-    star = _star(text_words, cues, reflection)
-    ownership, singular, plural = _ownership(text_words, cues)
+    read = _Read.of(text)
+    reflection = cues.reflection.find(read.words)
+    star = _star(read, cues, reflection)
+    ownership, singular, plural = _ownership(read.words, cues)
     count = len(text.split())
     named, missed = _signals(text, prompt)
     return AnswerAnalysis(
-        star=tuple(part for part in STAR_PARTS if part in star),
-        evidence=MappingProxyType(star),
+        star=tuple(part for part in STAR_PARTS if star[part]),
+        evidence=MappingProxyType({part: _quote(read.words, spans)
+                                   for part, spans in star.items() if spans}),
         ownership=ownership, singular=singular, plural=plural,
-        numbers=_numbers(sentences, sentence_words, cues),
-        reflection=_quote(text_words, reflection),
+        numbers=_numbers(read, cues, star),
+        reflection=_quote(read.words, reflection),
         words=count, length=_length(count),
         signals_named=named, signals_missed=missed,
     )

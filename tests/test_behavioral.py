@@ -314,9 +314,9 @@ def test_the_report_gives_feedback_per_answer_and_a_grade(prompts, clock):
     assert "1. A slow service you made fast (score " in text
     assert "     result: 'as a result', 'went from'" in text
     assert "   Heard only after a follow-up: result, numbers, reflection" in text
-    assert "   Ownership: shared ('I' 7, 'we' 6)" in text
+    assert "   Ownership: shared ('I' 3, 'we' 6)" in text
     assert "Follow-up asked: What did you deliver, and how long did it take?" in text
-    assert "A mix of 'I' (7) and 'we' (6)" in text
+    assert "A mix of 'I' (3) and 'we' (6)" in text
     assert text.rstrip().endswith(f"Overall: score {report.score:.0%}, grade Lean Hire.")
 
 
