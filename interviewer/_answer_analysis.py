@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 SHORT_BELOW = 80           # words: an answer under this is too short
 LONG_ABOVE = 400           # words: an answer over this rambles
+TOO_THIN_BELOW = 40        # words: a story this short scores at most THIN_SCORE_CAP
+THIN_SCORE_CAP = 0.3
 OWNED_FROM = 0.6           # share of the subject pronouns ("I", "we") that are "I": owned
 TEAM_BELOW = 0.3           # under this share (or no "I" or "we" at all): a team story
 OPENING_SENTENCES = 3      # the `opening` scene cues count in this many first sentences
@@ -67,6 +69,7 @@ class AnswerAnalysis:
     signals_named: tuple[str, ...]                # the prompt's signal groups named
     signals_missed: tuple[str, ...]
     prompted: tuple[str, ...] = ()                # parts heard only after a probe
+    story_words: int = 0                          # with the probe answers; 0: just `words`
     score: float = 0.0
     feedback: tuple[str, ...] = ()
 
@@ -476,6 +479,10 @@ def score_of(analysis: AnswerAnalysis) -> float:
     else:
         total += WEIGHTS["signals"]
     total += WEIGHTS["length"] * (a.length == "good")
+    if max(a.words, a.story_words) < TOO_THIN_BELOW:
+        # A few sentences can name every part without telling a story: cues alone
+        # must not make a two-line answer look like a good one.
+        total = min(total, THIN_SCORE_CAP)
     return round(min(1.0, total), 4)
 
 
@@ -584,4 +591,5 @@ def analyse_story(answer: str, probe_answers: Sequence[str],
     after = [*whole.star, *(["numbers"] if whole.quantified else []),
              *(["reflection"] if whole.reflects else [])]
     prompted = tuple(part for part in after if part not in before)
-    return _verdict(replace(whole, words=first.words, length=first.length, prompted=prompted))
+    return _verdict(replace(whole, words=first.words, length=first.length, prompted=prompted,
+                            story_words=whole.words))

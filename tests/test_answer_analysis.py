@@ -295,6 +295,14 @@ def test_a_missing_result_costs_its_weight(perf):
     assert partial.score < complete.score - WEIGHTS["result"]
 
 
+def test_a_two_line_story_scores_little_however_many_cues_it_names(perf):
+    thin = ("Last year I needed to fix a slow query. I profiled it and I added an index, "
+            "which cut it from 3 s to 40 ms. I learned to measure first.")
+    analysis = analyse_answer(thin, perf)
+    assert set(analysis.star) >= {"task", "action", "result"} and analysis.quantified
+    assert analysis.words < 40 and analysis.score == pytest.approx(0.3)
+
+
 def test_gaps_come_most_important_first(perf):
     assert analyse_answer(NO_RESULT, perf).gaps == ("result", "numbers", "reflection")
 
