@@ -22,6 +22,7 @@ from ._clock import Clock, SystemClock
 from ._events import Commanded, Event, LogError, Said, Scored, Started, Ticked
 from ._log import EventLog, read_log
 from ._replies import REQUEST, Reply
+from ._session import Session
 
 MAX_UTTERANCE = 4000   # longer pastes are cut, so one paste cannot flood the transcript
 DEFAULT_MINUTES = 30
@@ -47,8 +48,10 @@ def is_behavioral_log(log_path: Path) -> bool:
     return isinstance(first, dict) and first.get("format") == FORMAT
 
 
-class BehavioralInterview:
+class BehavioralInterview(Session):
     """One behavioural interview: answer the prompts, type commands, read the replies."""
+
+    COMMANDS = COMMANDS
 
     question = SessionTitle()
 
@@ -126,38 +129,10 @@ class BehavioralInterview:
         self.history.extend(said)
         return said
 
-    # -- reading the session --------------------------------------------------------------
-
-    @property
-    def state(self):
-        """The engine's state: phase, prompts asked, answers, reminders given."""
-        return self.engine.state
-
-    def transcript(self) -> str:
-        return self.engine.transcript_text()
-
-    def time_left(self) -> float | None:
-        deadline = self.state.deadline
-        return None if deadline is None else max(0.0, deadline - self.clock.now())
-
-    @staticmethod
-    def commands() -> dict[str, str]:
-        return dict(COMMANDS)
-
-    def close(self) -> None:
-        if self.log:
-            self.log.close()
-
     # -- internals ------------------------------------------------------------------------
 
-    def _log(self, event: Event) -> None:
-        if self.log:
-            self.log.append(event)
-
     def _feed(self, event: Event) -> list[Reply]:
-        self._log(event)
-        replies = self.engine.handle(event)
-        self.history.extend(replies)
+        replies = self._handle(event)
         shown = [reply for reply in replies if reply.kind != REQUEST]
         if any(reply.kind == REQUEST and reply.text == "feedback" for reply in replies):
             shown += self._feedback()

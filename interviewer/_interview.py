@@ -21,6 +21,7 @@ from ._log import EventLog, read_log
 from ._model import InterviewerNotes, Question
 from ._replies import REQUEST, Reply
 from ._runner import Runner, SandboxRunner
+from ._session import Session
 from ._workspace import entry_digest, prepare_workspace
 
 MAX_UTTERANCE = 4000   # longer pastes are cut, so one paste cannot flood the transcript
@@ -29,8 +30,10 @@ MAX_UTTERANCE = 4000   # longer pastes are cut, so one paste cannot flood the tr
 Scorer = Callable[["Interview"], tuple[str, float, str]]
 
 
-class Interview:
+class Interview(Session):
     """One interview session: say things, type commands, read the replies."""
+
+    COMMANDS = COMMANDS
 
     def __init__(
         self,
@@ -152,39 +155,10 @@ class Interview:
         self.history.extend(said)
         return replies + said
 
-    # -- reading the session ----------------------------------------------------------------
-
-    @property
-    def state(self):
-        """The engine's state (phase, level, hints taken ...), for display and scoring."""
-        return self.engine.state
-
-    def transcript(self) -> str:
-        return self.engine.transcript_text()
-
-    def time_left(self) -> float | None:
-        deadline = self.state.deadline
-        return None if deadline is None else max(0.0, deadline - self.clock.now())
-
-    @staticmethod
-    def commands() -> dict[str, str]:
-        return dict(COMMANDS)
-
-    def close(self) -> None:
-        if self.log:
-            self.log.close()
-
     # -- internals ----------------------------------------------------------------------------
 
-    def _log(self, event: Event) -> None:
-        if self.log:
-            self.log.append(event)
-
     def _feed(self, event: Event) -> list[Reply]:
-        self._log(event)
-        replies = self.engine.handle(event)
-        self.history.extend(replies)
-        return self._act_on_requests(replies)
+        return self._act_on_requests(self._handle(event))
 
     def _feed_with_changes(self, event: Event) -> list[Reply]:
         return self._check_workspace() + self._feed(event)
