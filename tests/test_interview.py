@@ -206,3 +206,17 @@ def test_code_in_another_language_in_the_workspace_is_redirected(session):
     said = " ".join(r.text for r in interview.say("okay, I've started"))
     assert "Python" in said and "C++" in said
     assert '"language": "C++"' in log.read_text()
+
+
+def test_the_deadline_does_not_move_while_a_session_is_away(session, clock, fixture_bank):
+    interview, log = session                               # codesignal, 45 minutes
+    interview.command("/next")
+    clock.advance(minutes=10)
+    interview.command("/quit")
+    interview.close()
+    later = ManualClock(clock.now() + 20 * 60)             # the laptop was closed for 20 min
+    resumed = Interview.resume(fixture_bank, log, clock=later)
+    assert resumed.time_left() == 15 * 60
+    said = " ".join(r.text for r in resumed.command("/time"))
+    assert "15m" in said
+    resumed.close()
