@@ -39,6 +39,12 @@ WEIGHTS: Mapping[str, float] = MappingProxyType({
     "situation": 0.08, "task": 0.08, "action": 0.18, "result": 0.18,
     "ownership": 0.15, "numbers": 0.10, "reflection": 0.10, "signals": 0.08, "length": 0.05,
 })
+#: A "why" question (kind: motivation) has no story: what it names, the candidate's own
+#: voice, how their view formed, and its length carry the score. They sum to 1.
+MOTIVATION_WEIGHTS: Mapping[str, float] = MappingProxyType({
+    "signals": 0.45, "ownership": 0.2, "reflection": 0.2, "length": 0.15,
+})
+MOTIVATION_SIGNALS_FOR_FULL_CREDIT = 3
 OWNERSHIP_CREDIT: Mapping[str, float] = MappingProxyType(
     {"owned": 1.0, "shared": 0.5, "team": 0.0})
 PROMPTED_CREDIT = 0.5      # a part heard only after a probe earns this share of its weight
@@ -69,6 +75,8 @@ class AnswerAnalysis:
     signals_named: tuple[str, ...]                # the prompt's signal groups named
     signals_missed: tuple[str, ...]
     prompted: tuple[str, ...] = ()                # parts heard only after a probe
+    #: False for a "why" question (the prompt's kind is motivation): no STAR expected.
+    story: bool = True
     story_words: int = 0                          # with the probe answers; 0: just `words`
     score: float = 0.0
     feedback: tuple[str, ...] = ()
@@ -88,9 +96,9 @@ class AnswerAnalysis:
     @property
     def gaps(self) -> tuple[str, ...]:
         """What the answer lacks, as probe targets, most important first."""
-        lacking = set(self.missing)
+        lacking = set(self.missing) if self.story else set()
         lacking |= {"ownership"} if self.ownership != "owned" else set()
-        lacking |= {"numbers"} if not self.quantified else set()
+        lacking |= {"numbers"} if not self.quantified and self.story else set()
         lacking |= {"reflection"} if not self.reflects else set()
         return tuple(gap for gap in GAP_ORDER if gap in lacking)
 
@@ -453,6 +461,7 @@ def _facts(text: str, prompt: BehavioralPrompt | None) -> AnswerAnalysis:
         reflection=_quote(read.words, reflection),
         words=count, length=_length(count),
         signals_named=named, signals_missed=missed,
+        story=prompt is None or prompt.kind == "story",
     )
 
 
@@ -466,7 +475,10 @@ def _credit(part: str, present: bool, prompted: Sequence[str]) -> float:
 
 
 def score_of(analysis: AnswerAnalysis) -> float:
-    """The weighted sum of the parts, 0..1 (see ``WEIGHTS``)."""
+    """The weighted sum of the parts, 0..1 (see ``WEIGHTS``; ``MOTIVATION_WEIGHTS`` for a
+    "why" question, which has no story to tell)."""
+    if not analysis.story:
+        return _motivation_score(analysis)
     a, prompted = analysis, analysis.prompted
     total = sum(WEIGHTS[part] * _credit(part, part in a.star, prompted) for part in STAR_PARTS)
     total += WEIGHTS["ownership"] * OWNERSHIP_CREDIT[a.ownership]
@@ -537,7 +549,37 @@ def _ownership_sentence(a: AnswerAnalysis) -> str:
             f"yourself; the interviewer is hiring you, not the team.")
 
 
+def _motivation_score(a: AnswerAnalysis) -> float:
+    weights = MOTIVATION_WEIGHTS
+    total = weights["ownership"] * OWNERSHIP_CREDIT[a.ownership]
+    total += weights["reflection"] * _credit("reflection", a.reflects, a.prompted)
+    groups = len(a.signals_named) + len(a.signals_missed)
+    needed = min(MOTIVATION_SIGNALS_FOR_FULL_CREDIT, groups)
+    total += weights["signals"] * (min(1.0, len(a.signals_named) / needed) if needed else 1.0)
+    total += weights["length"] * (a.length == "good")
+    if max(a.words, a.story_words) < TOO_THIN_BELOW:
+        total = min(total, THIN_SCORE_CAP)
+    return round(min(1.0, total), 4)
+
+
+def _motivation_feedback(a: AnswerAnalysis) -> list[str]:
+    """A "why" answer is judged on being specific and personal, not on STAR parts."""
+    if a.signals_named:
+        said = (f"You made it specific: you spoke about {join(list(a.signals_named))}.")
+    else:
+        said = ("It stayed general: name what you have read, followed or worked on, and "
+                "why it matters to you.")
+    voice = (f"It was in your own voice: 'I' {a.singular} times." if a.ownership == "owned"
+             else f"Mostly 'we' ({a.plural}) against 'I' ({a.singular}): this question is "
+                  f"about you, so say what draws you personally.")
+    grown = (f"You showed how your view formed ({_quoted(a.reflection)})." if a.reflects else
+             "Say what shaped your view, or how it has changed over time.")
+    return [said, voice, grown]
+
+
 def _feedback(a: AnswerAnalysis) -> tuple[str, ...]:
+    if not a.story:
+        return tuple(_motivation_feedback(a) + _length_and_signal_sentences(a, touched=False))
     sentences = [_star_sentence(a)]
     if a.prompted:
         names = join([_NOUN[part] for part in a.prompted])
@@ -550,18 +592,25 @@ def _feedback(a: AnswerAnalysis) -> tuple[str, ...]:
                      "after, a percentage, or the time or money saved.")
     sentences.append(f"You reflected on it ({_quoted(a.reflection)})." if a.reflects else
                      "Close with what you learned or what you would do differently.")
+    return tuple(sentences + _length_and_signal_sentences(a))
+
+
+def _length_and_signal_sentences(a: AnswerAnalysis, touched: bool = True) -> list[str]:
+    """The length when it is off, and the signals: those named (unless already said) and
+    those a strong answer also covers."""
+    sentences = []
     if a.length == "short":
         sentences.append(f"At {a.words} words the answer is short: aim for about 150 to 300 "
                          f"words, two or three minutes spoken.")
     elif a.length == "long":
         sentences.append(f"At {a.words} words it runs long: keep the scene to a sentence or two "
                          f"and spend the words on your actions and the result.")
-    if a.signals_named:
+    if a.signals_named and touched:
         sentences.append(f"You touched on {join(list(a.signals_named))}.")
     if a.signals_missed:
         sentences.append(f"Strong answers to this question also talk about "
                          f"{join(list(a.signals_missed), 'or')}.")
-    return tuple(sentences)
+    return sentences
 
 
 def _verdict(facts: AnswerAnalysis) -> AnswerAnalysis:

@@ -54,6 +54,8 @@ class BehavioralPrompt:
     probes: tuple[Probe, ...]
     signals: tuple[tuple[str, ...], ...]
     minutes: int = DEFAULT_MINUTES
+    #: "story" (a past situation, told in STAR parts) or "motivation" (a "why" question).
+    kind: str = "story"
 
     def probe(self, probe_id: str) -> Probe:
         return next(p for p in self.probes if p.id == probe_id)
@@ -127,6 +129,7 @@ def _build(data: dict[str, Any]) -> BehavioralPrompt:
                      for p in data["probes"]),
         signals=tuple(tuple(str(word) for word in group) for group in data["signals"]),
         minutes=data.get("minutes", DEFAULT_MINUTES),
+        kind=data.get("kind", "story"),
     )
 
 

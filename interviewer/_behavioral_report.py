@@ -71,10 +71,16 @@ _LABELS = {"situation": "the situation", "task": "the task", "action": "your act
            "ownership": "saying 'I' for your own part", "reflection": "what you learned"}
 
 
-def _analysis_rows(a: AnswerAnalysis) -> list[str]:
+def _star_rows(a: AnswerAnalysis) -> list[str]:
     missing = f"; missing: {', '.join(a.missing)}" if a.missing else ""
     rows = [f"   STAR: found {', '.join(a.star) or 'none'}{missing}"]
-    rows += [f"     {part}: " + ", ".join(f"'{q}'" for q in a.evidence[part]) for part in a.star]
+    return rows + [f"     {part}: " + ", ".join(f"'{q}'" for q in a.evidence[part])
+                   for part in a.star]
+
+
+def _analysis_rows(a: AnswerAnalysis) -> list[str]:
+    rows = _star_rows(a) if a.story else ["   STAR: not expected (a question about why, "
+                                          "not a story)"]
     rows.append(f"   Ownership: {a.ownership} ('I' {a.singular}, 'we' {a.plural})")
     rows.append("   Numbers: " + (", ".join(f"'{n}'" for n in a.numbers) or "none"))
     rows.append("   Reflection: " + (", ".join(f"'{r}'" for r in a.reflection) or "none"))

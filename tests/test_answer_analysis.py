@@ -319,3 +319,36 @@ def test_a_part_heard_only_after_a_probe_earns_half_its_weight(perf):
 
 def test_the_analysis_is_deterministic(perf):
     assert analyse_answer(COMPLETE, perf) == analyse_answer(COMPLETE, perf)
+
+
+MISSION_ANSWER = (
+    "What draws me is that the capabilities are moving faster than our ability to check them. "
+    "I started reading the interpretability papers two years ago and I realised that the work "
+    "I do, making training and inference cheaper, decides how much compute is left for "
+    "evaluations and red teaming. I care about a lab that writes down a responsible scaling "
+    "policy and sticks to it, and I want my performance work to buy time for that. Looking "
+    "back, I used to think safety was someone else's job; now I think efficiency is part of it."
+)
+
+
+def test_a_why_question_is_judged_without_star_parts():
+    bank = load_behavioral_bank()
+    mission = bank.get("mission-ai-safety")
+    assert mission.kind == "motivation"
+    why = analyse_answer(MISSION_ANSWER, mission)
+    assert not why.story and why.score >= 0.85
+    assert not any("result" in gap or gap in ("situation", "task", "action", "numbers")
+                   for gap in why.gaps)
+    assert not any("STAR" in s or "how it ended" in s or "No numbers" in s for s in why.feedback)
+    assert any(s.startswith("You made it specific") for s in why.feedback)
+    as_story = analyse_answer(MISSION_ANSWER, bank.get("perf-debugging"))
+    assert as_story.story and as_story.score < why.score      # a story prompt wants STAR
+
+
+def test_a_vague_why_answer_is_told_to_be_specific():
+    mission = load_behavioral_bank().get("mission-ai-safety")
+    vague = analyse_answer("We think safety matters a lot, and the team cares about doing "
+                           "things the right way because it is important for everyone who "
+                           "uses the products we build every single day.", mission)
+    assert vague.score <= 0.3
+    assert any("say what draws you personally" in s for s in vague.feedback)
