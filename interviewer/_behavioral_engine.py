@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 from ._behavioral_bank import BehavioralBank, BehavioralPrompt, Probe
 from ._clock import format_duration
+from ._engine_core import EngineCore
 from ._events import Commanded, Event, Said, Scored, Started, Ticked
 from ._reminders import due_reminders
-from ._replies import INFO, REQUEST, SAY, TRANSCRIPT, Line, Reply, render_transcript
-from ._voice import line
+from ._replies import INFO, REQUEST, SAY, TRANSCRIPT, Reply
 
 if TYPE_CHECKING:
     from ._answer_analysis import AnswerAnalysis
@@ -170,14 +170,13 @@ def _count(n: int, noun: str) -> str:
     return f"{spelled} {noun}{'' if n == 1 else 's'}"
 
 
-class BehavioralEngine:
+class BehavioralEngine(EngineCore):
     """Folds events into a behavioural interview's state and replies."""
 
     def __init__(self, bank: BehavioralBank) -> None:
+        super().__init__()
         self.bank = bank
         self.state = BehavioralState()
-        self.transcript: list[Line] = []
-        self._now = 0.0
         self._handlers: dict[type[Event], Callable[[Event], list[Reply]]] = {
             Started: self._on_started,
             Said: self._on_said,
@@ -190,22 +189,13 @@ class BehavioralEngine:
 
     def handle(self, event: Event) -> list[Reply]:
         """Fold ``event`` into the state; return what the interviewer says."""
-        if not self.state.started_at and not isinstance(event, Started):
-            raise ValueError("the first event of a session must be Started")
-        self._now = event.at
-        self._record_candidate(event)
+        self._begin(event)
         replies: list[Reply] = []
         if self.state.phase in (PROMPT, PROBE) and not isinstance(event, Started | Scored):
             replies += self._reminder(event)
         handler = self._handlers.get(type(event))
         replies += handler(event) if handler else []
-        for reply in replies:
-            if reply.kind not in (REQUEST, TRANSCRIPT):
-                self.transcript.append(Line(self._elapsed(), "interviewer", reply.text))
-        return replies
-
-    def transcript_text(self) -> str:
-        return render_transcript(self.transcript)
+        return self._end(replies)
 
     def prompt(self, prompt_id: str) -> BehavioralPrompt:
         return self.bank.get(prompt_id)
@@ -218,25 +208,6 @@ class BehavioralEngine:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _say(self, key: str, **values: object) -> Reply:
-        self.state.replies += 1
-        return Reply(SAY, line(key, self.state.seed, self.state.replies, **values))
-
-    def _elapsed(self) -> float:
-        return self._now - self.state.started_at
-
-    def _time_left(self) -> float | None:
-        deadline = self.state.deadline
-        return None if deadline is None else max(0.0, deadline - self._now)
-
-    def _record_candidate(self, event: Event) -> None:
-        text = None
-        if isinstance(event, Said):
-            text = event.text
-        elif isinstance(event, Commanded):
-            text = f"/{event.name} {event.argument}".rstrip()
-        if text is not None:
-            self.transcript.append(Line(event.at - self.state.started_at, "candidate", text))
 
     # -- events -------------------------------------------------------------------------
 

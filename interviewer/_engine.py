@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import _state as phases
 from ._clock import format_duration
+from ._engine_core import EngineCore
 from ._events import (
     Commanded,
     Event,
@@ -37,12 +38,9 @@ from ._replies import (
     SAY,
     STATEMENT,
     TRANSCRIPT,
-    Line,
     Reply,
-    render_transcript,
 )
 from ._state import FollowUpAnswer, HintTaken, State, Submission
-from ._voice import line
 
 if TYPE_CHECKING:
     from ._intents import Intent
@@ -77,17 +75,17 @@ def effective_gating(question: Question, format_name: str) -> str:
     return get_format(format_name).gating or question.gating
 
 
-class Engine:
+class Engine(EngineCore):
     """Folds events into interview state and replies."""
 
     def __init__(self, question: Question, notes: InterviewerNotes) -> None:
+        super().__init__()
         self.question = question
         self._followups: tuple[FollowUp, ...] = tuple(
             sorted(notes.followups, key=lambda f: f.difficulty)
         )
         self._answers = {c.id: c.answer for c in question.clarifications}
         self.state = State()
-        self.transcript: list[Line] = []
         self._handlers: dict[type[Event], Callable[[Event], list[Reply]]] = {
             Started: self._on_started,
             Said: self._on_said,
@@ -102,19 +100,11 @@ class Engine:
 
     def handle(self, event: Event) -> list[Reply]:
         """Fold ``event`` into the state; return what the interviewer says."""
-        if not self.state.started_at and not isinstance(event, Started):
-            raise ValueError("the first event of a session must be Started")
-        self._now = event.at
-        self._record_candidate(event)
+        self._begin(event)
         replies = self._handlers[type(event)](event)
         if self.state.phase not in (phases.FEEDBACK, phases.ENDED):
             replies += self._clock_checks(event)
-        for reply in replies:
-            self._record_interviewer(reply)
-        return replies
-
-    def transcript_text(self) -> str:
-        return render_transcript(self.transcript)
+        return self._end(replies)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -129,39 +119,13 @@ class Engine:
             {k: list(v) for k, v in self.question.synonyms.items()},
         )
 
-    def _say(self, key: str, **values: object) -> Reply:
-        self.state.replies += 1
-        return Reply(SAY, line(key, self.state.seed, self.state.replies, **values))
-
     @property
     def _format(self) -> Format:
         return get_format(self.state.format)
 
-    def _elapsed(self) -> float:
-        return self._now - self.state.started_at
-
     def _active_elapsed(self) -> float:
         """Time spent in the session, pauses left out."""
         return self._elapsed() - self.state.paused_seconds(self._now)
-
-    def _time_left(self) -> float | None:
-        deadline = self.state.deadline
-        return None if deadline is None else max(0.0, deadline - self._now)
-
-    def _record_candidate(self, event: Event) -> None:
-        if isinstance(event, Said):
-            self.transcript.append(Line(self._elapsed_at(event), "candidate", event.text))
-        elif isinstance(event, Commanded):
-            text = f"/{event.name} {event.argument}".rstrip()
-            self.transcript.append(Line(self._elapsed_at(event), "candidate", text))
-
-    def _elapsed_at(self, event: Event) -> float:
-        return event.at - self.state.started_at
-
-    def _record_interviewer(self, reply: Reply) -> None:
-        if reply.kind in (REQUEST, TRANSCRIPT):
-            return
-        self.transcript.append(Line(self._elapsed(), "interviewer", reply.text))
 
     # -- events -------------------------------------------------------------------------
 
