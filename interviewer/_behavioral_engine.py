@@ -106,6 +106,10 @@ class BehavioralState:
         return self.started_at + self.minutes * 60 if self.minutes else None
 
     @property
+    def hints_taken(self) -> int:
+        return self.hints
+
+    @property
     def level(self) -> int:
         """Which prompt we are on (1-based), for displays that show progress."""
         return len(self.answers)

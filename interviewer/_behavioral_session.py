@@ -12,19 +12,17 @@ time plus the time box, does not move when a session is quit and resumed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._behavioral_bank import BehavioralBank
 from ._behavioral_engine import COMMANDS, FEEDBACK, FORMAT, BehavioralEngine, plan_prompts
 from ._clock import Clock, SystemClock
-from ._events import Commanded, Event, LogError, Said, Scored, Started, Ticked
+from ._events import LogError, Started
 from ._log import EventLog, read_log
-from ._replies import REQUEST, Reply
+from ._replies import Reply
 from ._session import Session
 
-MAX_UTTERANCE = 4000   # longer pastes are cut, so one paste cannot flood the transcript
 DEFAULT_MINUTES = 30
 
 
@@ -63,8 +61,6 @@ class BehavioralInterview(Session):
         self.engine = BehavioralEngine(bank)
         self.history: list[Reply] = []
         self.last_scorecard = None      # the BehavioralReport, set at /feedback
-        #: Called with this interview once the report's ``Scored`` event is logged.
-        self.on_scored: Callable[[BehavioralInterview], None] | None = None
 
     # -- starting and resuming ------------------------------------------------------------
 
@@ -112,39 +108,24 @@ class BehavioralInterview(Session):
 
     def say(self, text: str) -> list[Reply]:
         """The candidate says something: usually (part of) an answer."""
-        return self._feed(Said(self.clock.now(), text=text[:MAX_UTTERANCE]))
+        return self._feed(self._said(text))
 
     def command(self, line: str) -> list[Reply]:
         """The candidate types a command such as ``/next`` or ``/hint``."""
-        name, _, argument = line.strip().lstrip("/").partition(" ")
-        return self._feed(Commanded(self.clock.now(), name=name.lower(),
-                                    argument=argument[:MAX_UTTERANCE]))
+        return self._feed(self._commanded(line))
 
     def tick(self) -> list[Reply]:
         """Let time pass; the interviewer may remind. Logged only if it spoke."""
-        event = Ticked(self.clock.now())
-        said = self.engine.handle(event)
-        if said:
-            self._log(event)
-        self.history.extend(said)
-        return said
+        return self._quiet_tick()
+
+    def bank_folder(self) -> Path:
+        return self.bank.root.resolve()
 
     # -- internals ------------------------------------------------------------------------
-
-    def _feed(self, event: Event) -> list[Reply]:
-        replies = self._handle(event)
-        shown = [reply for reply in replies if reply.kind != REQUEST]
-        if any(reply.kind == REQUEST and reply.text == "feedback" for reply in replies):
-            shown += self._feedback()
-        return shown
 
     def _feedback(self) -> list[Reply]:
         from ._behavioral_report import build_report, render_report
 
         report = build_report(self.engine)
         self.last_scorecard = report
-        replies = self._feed(Scored(self.clock.now(), grade=report.grade, score=report.score,
-                                    summary=render_report(report)))
-        if self.on_scored is not None:
-            self.on_scored(self)
-        return replies
+        return self._report(report.grade, report.score, render_report(report))

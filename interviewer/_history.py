@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite3
 
+    from ._session import Session
+
 HISTORY_NAME = "history.sqlite3"
 EXPORT_KIND = "interviewer-history"
 EXPORT_VERSION = 1
@@ -256,44 +258,28 @@ def _record_from_dict(entry: Any, where: str) -> SessionRecord:
 # -- from a finished interview ----------------------------------------------------------------
 
 
-def record_from_interview(interview: Any, session_id: str) -> SessionRecord:
+def record_from_interview(interview: Session, session_id: str) -> SessionRecord:
     """The history row of a scored session.
 
-    Reads what every interview kind shares (``question``, ``state``, ``clock``,
-    and the last ``Scored`` event or scorecard), so any format can be recorded.
+    Reads what every interview kind shares (``_session.Session``: ``question``,
+    ``state`` and the last ``Scored`` event), so any format is recorded the same way.
     """
-    finished_at, grade, score = _scored_facts(interview)
-    state = interview.state
-    started_at = float(getattr(state, "started_at", finished_at))
-    question = interview.question
+    scored = interview.last_scored
+    if scored is None:
+        raise ValueError("the session has not been scored yet")
+    state, question = interview.state, interview.question
     return SessionRecord(
         session_id=session_id,
-        started_at=started_at,
-        finished_at=float(finished_at),
-        format=str(getattr(state, "format", "") or question.category),
+        started_at=float(state.started_at),
+        finished_at=float(scored.at),
+        format=state.format,
         question_id=str(question.id),
         question_title=str(question.title),
         category=str(question.category),
-        grade=str(grade),
-        score=float(score),
-        minutes_used=round(max(0.0, finished_at - started_at) / 60, 1),
-        time_box=int(getattr(state, "minutes", 0) or 0),
-        hints=_hint_count(getattr(state, "hints", ())),
-        seed=int(getattr(state, "seed", 0) or 0),
+        grade=scored.grade,
+        score=float(scored.score),
+        minutes_used=round(max(0.0, scored.at - state.started_at) / 60, 1),
+        time_box=int(state.minutes),
+        hints=state.hints_taken,
+        seed=int(state.seed),
     )
-
-
-def _hint_count(hints: Any) -> int:
-    """Hints taken: a coding session keeps the list of them, a behavioural one the count."""
-    return hints if isinstance(hints, int) else len(hints)
-
-
-def _scored_facts(interview: Any) -> tuple[float, str, float]:
-    """(when, grade, score) of the latest scoring: the Scored event, else the scorecard."""
-    scored = getattr(interview, "last_scored", None)
-    if scored is not None:
-        return scored.at, scored.grade, scored.score
-    card = getattr(interview, "last_scorecard", None)
-    if card is None:
-        raise ValueError("the session has not been scored yet")
-    return interview.clock.now(), card.grade, card.score

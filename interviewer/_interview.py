@@ -14,17 +14,15 @@ from pathlib import Path
 
 from ._clock import Clock, SystemClock
 from ._engine import COMMANDS, Engine
-from ._events import Commanded, Event, Said, Scored, Started, TestsRan, Ticked, WorkspaceChanged
+from ._events import Event, Started, TestsRan, WorkspaceChanged
 from ._formats import get_format
 from ._loader import Bank
 from ._log import EventLog, read_log
 from ._model import InterviewerNotes, Question
-from ._replies import REQUEST, Reply
+from ._replies import Reply
 from ._runner import Runner, SandboxRunner
 from ._session import Session
 from ._workspace import entry_digest, prepare_workspace
-
-MAX_UTTERANCE = 4000   # longer pastes are cut, so one paste cannot flood the transcript
 
 # Produces the feedback report for a finished session: (grade, score, summary text).
 Scorer = Callable[["Interview"], tuple[str, float, str]]
@@ -56,9 +54,6 @@ class Interview(Session):
         self.engine = Engine(question, notes)
         self.history: list[Reply] = []
         self.last_scorecard = None   # set by /feedback
-        self.last_scored: Scored | None = None
-        # Called once the Scored event is in; the CLI records the session in the history.
-        self.on_scored: Callable[[Interview], None] | None = None
         self._digest: str | None = None
 
     # -- starting and resuming --------------------------------------------------------------
@@ -133,32 +128,21 @@ class Interview(Session):
 
     def say(self, text: str) -> list[Reply]:
         """The candidate says something in plain English."""
-        return self._feed_with_changes(Said(self.clock.now(), text=text[:MAX_UTTERANCE]))
+        return self._feed_with_changes(self._said(text))
 
     def command(self, line: str) -> list[Reply]:
         """The candidate types a command such as ``/hint`` or ``/submit``."""
-        name, _, argument = line.strip().lstrip("/").partition(" ")
-        name = name.lower()
-        replies = self._feed_with_changes(Commanded(self.clock.now(), name=name,
-                                                    argument=argument[:MAX_UTTERANCE]))
-        if name in ("run", "submit") and not argument:
-            replies += self._run_tests(name)
+        commanded = self._commanded(line)
+        replies = self._feed_with_changes(commanded)
+        if commanded.name in ("run", "submit") and not commanded.argument:
+            replies += self._run_tests(commanded.name)
         return replies
 
     def tick(self) -> list[Reply]:
         """Let time pass; the interviewer may remind or offer a hint. Logged only if it spoke."""
-        replies = self._check_workspace()
-        event = Ticked(self.clock.now())
-        said = self.engine.handle(event)
-        if said:
-            self._log(event)
-        self.history.extend(said)
-        return replies + said
+        return self._check_workspace() + self._quiet_tick()
 
     # -- internals ----------------------------------------------------------------------------
-
-    def _feed(self, event: Event) -> list[Reply]:
-        return self._act_on_requests(self._handle(event))
 
     def _feed_with_changes(self, event: Event) -> list[Reply]:
         return self._check_workspace() + self._feed(event)
@@ -179,6 +163,12 @@ class Interview(Session):
         except (OSError, UnicodeDecodeError):
             return ""
         return foreign_language(source)
+
+    def bank_folder(self) -> Path:
+        return self.question.folder.resolve().parent
+
+    def solution_file(self) -> Path:
+        return self.workspace / self.question.entry
 
     def solution_folder(self) -> Path:
         """What the report scores: the workspace, or in formats where only the last
@@ -220,20 +210,10 @@ class Interview(Session):
                                    verdict=result.verdict, detail=result.detail,
                                    outcomes=result.outcomes, measures=dict(result.measures)))
 
-    def _act_on_requests(self, replies: list[Reply]) -> list[Reply]:
-        shown = [r for r in replies if r.kind != REQUEST]
-        if any(r.kind == REQUEST and r.text == "feedback" for r in replies):
-            shown += self._feedback()
-        return shown
-
     def _feedback(self) -> list[Reply]:
         if self.scorer is None:
             from ._scoring_hook import default_scorer
 
             self.scorer = default_scorer
         grade, score, summary = self.scorer(self)
-        self.last_scored = Scored(self.clock.now(), grade=grade, score=score, summary=summary)
-        replies = self._feed(self.last_scored)
-        if self.on_scored is not None:
-            self.on_scored(self)
-        return replies
+        return self._report(grade, score, summary)

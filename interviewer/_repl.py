@@ -22,6 +22,7 @@ from rich.text import Text
 from ._clock import format_duration
 from ._interview import Interview
 from ._replies import INFO, RESULTS, SAY, STATEMENT, TRANSCRIPT, Reply
+from ._session import Session
 
 PROMPT = "you> "
 
@@ -193,21 +194,14 @@ def _busy(renderer: Renderer, message: str) -> Iterator[None]:
         yield
 
 
-def _save_refusal(interview: Interview, target: Path) -> str | None:
-    """Why the transcript must not go to ``target``: never over question data or the code.
-
-    A behavioural session has no question folder and no workspace, only its prompt bank.
-    """
+def _save_refusal(interview: Session, target: Path) -> str | None:
+    """Why the transcript must not go to ``target``: never over question data or the code."""
     resolved = target.resolve()
-    folder = getattr(interview.question, "folder", None)
-    prompts = getattr(interview, "bank", None)
-    bank = folder.resolve().parent if folder is not None else (
-        prompts.root.resolve() if prompts is not None else None)
+    bank, solution = interview.bank_folder(), interview.solution_file()
     if bank is not None and resolved.is_relative_to(bank):
         return f"Not saving into the question bank ({bank}); choose another path."
-    workspace = getattr(interview, "workspace", None)
-    if workspace is not None and resolved == (workspace / interview.question.entry).resolve():
-        return f"Not saving over your solution {interview.question.entry}; choose another path."
+    if solution is not None and resolved == solution.resolve():
+        return f"Not saving over your solution {solution.name}; choose another path."
     if resolved.is_dir():
         return f"{target} is a folder; give a file name."
     return None

@@ -85,6 +85,10 @@ class State:
         ongoing = now - self.paused_since if self.paused_since is not None else 0.0
         return sum(end - began for began, end in self.pauses) + ongoing
 
+    @property
+    def hints_taken(self) -> int:
+        return len(self.hints)
+
     def hints_for(self, level: int) -> int:
         return sum(1 for hint in self.hints if hint.level == level)
 

@@ -235,3 +235,17 @@ def test_every_format_plays_from_the_repl_to_its_report(tmp_path, fmt, question)
         assert "Grade: not shown in practice" in out
     else:
         assert "Grade: " in out.split("Feedback for question")[1].splitlines()[1]
+
+
+def test_save_refuses_the_bank_and_the_solution_but_not_elsewhere(tmp_path, fixture_bank):
+    from interviewer import Interview, ManualClock
+    from interviewer._repl import _save_refusal
+
+    interview = Interview.start(fixture_bank, "01", workspace=tmp_path / "ws",
+                                clock=ManualClock())
+    question_file = interview.question.folder / "QUESTION.md"
+    assert "question bank" in _save_refusal(interview, question_file)
+    refused = _save_refusal(interview, tmp_path / "ws" / "solution.py")
+    assert refused == "Not saving over your solution solution.py; choose another path."
+    assert "is a folder" in _save_refusal(interview, tmp_path)
+    assert _save_refusal(interview, tmp_path / "transcript.txt") is None
