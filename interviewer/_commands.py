@@ -183,6 +183,11 @@ def _choose_minutes(args: Namespace, fmt: str, lines: LineSource, console: Conso
         console.print(f"Please choose {', '.join(labels)} {unit}.", markup=False)
 
 
+def _seed(args: Namespace) -> int:
+    """``--seed``, or one from the clock: printed with the session, so it can be replayed."""
+    return args.seed if args.seed is not None else int(time.time()) % 1_000_000
+
+
 def cmd_start(args: Namespace) -> int:
     console = _console()
     if args.format == "behavioral":      # prompts only: the question bank is not needed
@@ -194,7 +199,7 @@ def cmd_start(args: Namespace) -> int:
         return _fail("no questions could be loaded; run `interviewer validate` for details")
     toolbar = _Toolbar()
     lines = _line_source(args, console, toolbar)
-    seed = args.seed if args.seed is not None else int(time.time()) % 1_000_000
+    seed = _seed(args)
     if args.format and args.format not in FORMATS:
         return _fail(f"unknown format '{args.format}' (choose from {', '.join(FORMATS)})")
     behavioral = None if args.format else _behavioral_bank(args, console)
@@ -318,8 +323,7 @@ def _start_behavioral(args: Namespace, console: Console, bank: BehavioralBank,
         return _fail(f"no behavioural prompt '{first}' (choose from {', '.join(bank.prompts)})")
     toolbar = toolbar or _Toolbar()
     lines = lines or _line_source(args, console, toolbar)
-    seed = seed if seed is not None else (args.seed if args.seed is not None
-                                          else int(time.time()) % 1_000_000)
+    seed = seed if seed is not None else _seed(args)
     try:
         minutes = _choose_minutes(args, "behavioral", lines, console)
     except EOFError:
