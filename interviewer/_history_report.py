@@ -32,7 +32,7 @@ def question_label(record: SessionRecord) -> str:
 
 def render_history_html(records: Sequence[SessionRecord]) -> str:
     """The report: scores over time, mean score by category, trends and every session."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from ._templates import report_templates
 
     trends = category_trends(records)
     line = line_chart(
@@ -43,10 +43,7 @@ def render_history_html(records: Sequence[SessionRecord]) -> str:
         last_label=format_date(records[-1].started_at)[:10] if records else "",
     )
     bars = bar_chart([(t.category, t.mean_score) for t in trends])
-    env = Environment(loader=PackageLoader("interviewer", "templates"),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
-    return env.get_template("history.html").render(
+    return report_templates().get_template("history.html").render(
         records=list(reversed(records)), trends=trends, line=line, bars=bars,
         date=format_date, time_used=format_time_used, question=question_label)
 

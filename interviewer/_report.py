@@ -121,15 +121,12 @@ def _metrics_line(card: Scorecard) -> str:
 
 def write_report(card: Scorecard, target: Path) -> None:
     """Write ``target`` as Markdown (.md) or self-contained HTML (.html)."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from ._templates import report_templates
 
     suffix = target.suffix.lower()
     if suffix not in (".md", ".html", ".htm"):
         raise ValueError(f"report file must end in .md or .html, not '{target.name}'")
-    env = Environment(loader=PackageLoader("interviewer", "templates"),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
-    template = env.get_template("report.html" if suffix != ".md" else "report.md")
+    template = report_templates().get_template("report.html" if suffix != ".md" else "report.md")
     target.write_text(template.render(card=card, labels=KIND_LABELS,
                                       process_lines=process_lines(card.process),
                                       model_answers=model_answers(card.process),
