@@ -20,7 +20,7 @@ from rich.table import Table
 from ._cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, _fail
 from ._clock import SystemClock
 from ._events import LogError
-from ._formats import FORMATS
+from ._formats import FORMATS, startable_formats
 from ._interview import Interview
 from ._loader import Bank, load_bank
 from ._repl import (
@@ -126,8 +126,7 @@ def _ask(lines: LineSource, prompt: str) -> str:
 
 def _choose_format(args: Namespace, bank: Bank, lines: LineSource, console: Console,
                    behavioral: BehavioralBank | None = None) -> str:
-    offered = [name for name in FORMATS if name == "practice" or bank.for_format(name)
-               or (name == "behavioral" and behavioral is not None and len(behavioral))]
+    offered = startable_formats(bank, len(behavioral) if behavioral is not None else 0)
     if args.format:
         return args.format
     default = "live" if "live" in offered else offered[0]

@@ -10,6 +10,10 @@ no format names of its own beyond the data here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._loader import Bank
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,17 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("behavioral", "Behavioural", "30-45 min",
            "prompts, probing follow-ups, per-answer feedback", minute_choices=(30, 45)),
 )}
+
+
+def startable_formats(bank: Bank, prompts: int = 0) -> list[str]:
+    """The formats a session can start in: practice always, behavioural with ``prompts``
+    behavioural prompts, and every other format the question ``bank`` offers a question in."""
+    def offered(name: str) -> bool:
+        if name == "practice":
+            return True
+        return prompts > 0 if name == "behavioral" else bool(bank.for_format(name))
+
+    return [name for name in FORMATS if offered(name)]
 
 
 def get_format(name: str) -> Format:

@@ -23,8 +23,8 @@ from ._history import HISTORY_NAME, HistoryError, HistoryStore, SessionRecord
 from ._store import data_dir
 
 if TYPE_CHECKING:
-    from ._interview import Interview
     from ._loader import Bank
+    from ._session import Session
 
 
 def history_store(base: Path) -> HistoryStore:
@@ -32,11 +32,11 @@ def history_store(base: Path) -> HistoryStore:
     return HistoryStore(base / HISTORY_NAME)
 
 
-def recorder(base: Path, session_id: str, console: Console) -> Callable[[Interview], None]:
+def recorder(base: Path, session_id: str, console: Console) -> Callable[[Session], None]:
     """An ``on_scored`` hook that records the session; a failure is one dim line, no more."""
     from ._history import record_from_interview
 
-    def record(interview: Interview) -> None:
+    def record(interview: Session) -> None:
         try:
             history_store(base).record(record_from_interview(interview, session_id))
         except (HistoryError, OSError, ValueError) as error:
@@ -153,15 +153,13 @@ def next_command(args: Namespace, console: Console, bank: Bank) -> int:
 
 
 def _formats_offered(args: Namespace, bank: Bank) -> list[str]:
-    """Formats that can start here: those with a question, and behavioural when it has prompts."""
+    """Formats that can start here, practice aside: it is a warm-up, not a format one does."""
     from ._behavioral_bank import bank_beside, load_behavioral_bank
-    from ._formats import FORMATS
+    from ._formats import startable_formats
+    from ._progress import UNTIMED_FORMAT
 
-    offered = [name for name in FORMATS
-               if name not in ("practice", "behavioral") and bank.for_format(name)]
-    if len(load_behavioral_bank(bank_beside(args.bank))):
-        offered.append("behavioral")
-    return offered
+    prompts = len(load_behavioral_bank(bank_beside(args.bank)))
+    return [name for name in startable_formats(bank, prompts) if name != UNTIMED_FORMAT]
 
 
 def _command_prefix(args: Namespace) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
-from ._formats import FORMATS
+from ._formats import startable_formats
 from ._history import SessionRecord
 from ._loader import Bank
 from ._model import Question
@@ -97,8 +97,8 @@ def recommend(records: Sequence[SessionRecord], bank: Bank,
     In order: the weakest category (when two or more have been practised), up
     to ``NEVER_TRIED_SHOWN`` questions never tried (those of categories not yet
     practised first, then of the weaker categories), then each format not yet
-    done. ``formats`` are the formats to consider (default: those of
-    ``FORMATS`` the bank offers a question in, apart from untimed practice).
+    done. ``formats`` are the formats to consider (default: the
+    ``startable_formats`` of the bank, apart from untimed practice).
     When all of that is done, the question with the lowest latest score.
     """
     tried = Counter(r.question_id for r in records)
@@ -140,7 +140,7 @@ def _formats_not_done(records: Sequence[SessionRecord], bank: Bank, tried: Count
                       formats: Iterable[str] | None) -> list[Recommendation]:
     done = {r.format for r in records}
     if formats is None:
-        formats = [name for name in FORMATS if name != UNTIMED_FORMAT and bank.for_format(name)]
+        formats = [name for name in startable_formats(bank) if name != UNTIMED_FORMAT]
     advice = []
     for name in formats:
         if name in done:

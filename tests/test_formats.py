@@ -148,3 +148,10 @@ def test_every_format_is_described_with_its_rules():
     assert get_format("codesignal").refuses_late_submissions
     assert get_format("practice").pausable and not get_format("practice").timed
     assert get_format("no-such-format") == FORMATS["live"]
+
+
+def test_the_formats_a_session_can_start_in(fixture_bank):
+    from interviewer._formats import startable_formats
+
+    assert startable_formats(fixture_bank) == ["codesignal", "live", "practice"]
+    assert startable_formats(fixture_bank, prompts=4)[-1] == "behavioral"
