@@ -24,7 +24,7 @@ from ._clock import format_duration
 from ._engine_core import EngineCore
 from ._events import Commanded, Event, Said, Scored, Started, Ticked
 from ._reminders import due_reminders
-from ._replies import INFO, REQUEST, SAY, TRANSCRIPT, Reply
+from ._replies import REQUEST, SAY, TRANSCRIPT, Reply
 
 if TYPE_CHECKING:
     from ._answer_analysis import AnswerAnalysis
@@ -396,17 +396,9 @@ class BehavioralEngine(EngineCore):
         gaps = self.story(record).gaps
         return [self._say(f"behavioral-hint-{gaps[0]}" if gaps else "behavioral-hint-complete")]
 
-    def _time_reply(self) -> list[Reply]:
-        left = self._time_left()
-        if left is None:
-            return [self._say("untimed", elapsed=format_duration(self._elapsed()))]
-        return [self._say("time-left", time_left=format_duration(left),
-                          time_box=format_duration(self.state.minutes * 60))]
-
     def _help(self) -> Reply:
-        rows = [f"/{name:<11} {meaning}" for name, meaning in COMMANDS.items()]
-        rows.append("Anything else you type is your answer to the interviewer.")
-        return Reply(INFO, "Commands:\n" + "\n".join(rows))
+        return self._help_reply(COMMANDS,
+                                "Anything else you type is your answer to the interviewer.")
 
     def _forbidden(self, argument: str | None) -> Reply:
         asked = (argument or "").lower()

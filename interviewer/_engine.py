@@ -32,7 +32,6 @@ from ._formats import Format, get_format
 from ._model import FollowUp, InterviewerNotes, Question
 from ._reminders import due_reminders
 from ._replies import (
-    INFO,
     REQUEST,
     RESULTS,
     SAY,
@@ -385,17 +384,8 @@ class Engine(EngineCore):
         return [*prefix, self._say("hint", kind=hint.kind, rung=taken + 1, total=len(ladder),
                                    text=hint.text)]
 
-    def _time_reply(self) -> list[Reply]:
-        left = self._time_left()
-        if left is None:
-            return [self._say("untimed", elapsed=format_duration(self._active_elapsed()))]
-        return [self._say("time-left", time_left=format_duration(left),
-                          time_box=format_duration(self.state.minutes * 60))]
-
     def _help(self) -> Reply:
-        rows = [f"/{name:<11} {meaning}" for name, meaning in COMMANDS.items()]
-        rows.append("Anything else you type is said to the interviewer.")
-        return Reply(INFO, "Commands:\n" + "\n".join(rows))
+        return self._help_reply(COMMANDS, "Anything else you type is said to the interviewer.")
 
     def _language(self, language: str | None, in_workspace: bool = False) -> list[Reply]:
         """A polite redirect to Python: in full the first time, briefly after that."""

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._clock import format_duration
 from ._events import Commanded, Event, Said, Started
-from ._replies import REQUEST, SAY, TRANSCRIPT, Line, Reply, render_transcript
+from ._replies import INFO, REQUEST, SAY, TRANSCRIPT, Line, Reply, render_transcript
 from ._voice import line
 
 
 class EngineCore:
     """The transcript, ``_say`` and the clock of an engine; ``state`` is the subclass's.
 
-    The state must have ``seed``, ``replies`` (the voice counter), ``started_at``
-    and ``deadline``.
+    The state must have ``seed``, ``replies`` (the voice counter), ``started_at``,
+    ``minutes`` and ``deadline``.
     """
 
     state: Any
@@ -59,6 +60,24 @@ class EngineCore:
     def _elapsed(self) -> float:
         return self._now - self.state.started_at
 
+    def _active_elapsed(self) -> float:
+        """Time spent in the session; an engine whose clock can pause leaves pauses out."""
+        return self._elapsed()
+
     def _time_left(self) -> float | None:
         deadline = self.state.deadline
         return None if deadline is None else max(0.0, deadline - self._now)
+
+    def _time_reply(self) -> list[Reply]:
+        """``/time`` and "how long do I have": the time left, or the time spent if untimed."""
+        left = self._time_left()
+        if left is None:
+            return [self._say("untimed", elapsed=format_duration(self._active_elapsed()))]
+        return [self._say("time-left", time_left=format_duration(left),
+                          time_box=format_duration(self.state.minutes * 60))]
+
+    @staticmethod
+    def _help_reply(commands: dict[str, str], closing: str) -> Reply:
+        rows = [f"/{name:<11} {meaning}" for name, meaning in commands.items()]
+        rows.append(closing)
+        return Reply(INFO, "Commands:\n" + "\n".join(rows))

@@ -16,7 +16,8 @@ from interviewer import _engine
 from interviewer._voice import VoiceError, _template, line, load_lines, pick, render, variants
 
 ENGINE = Path(_engine.__file__)
-ENGINES = (ENGINE, ENGINE.with_name("_behavioral_engine.py"))
+ENGINES = (ENGINE, ENGINE.with_name("_behavioral_engine.py"),
+           ENGINE.with_name("_engine_core.py"))
 
 # Realistic values for every line, named as the engine passes them. A new line
 # needs its row here: the tests below render every variant with it.
